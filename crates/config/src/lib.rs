@@ -1,0 +1,1 @@
+//! cpa-config: placeholder, filled in by its owner.

@@ -1,0 +1,1 @@
+//! cpa-mock: placeholder, filled in by its owner.

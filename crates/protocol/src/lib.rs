@@ -1,0 +1,1 @@
+//! cpa-protocol: placeholder, filled in by its owner.

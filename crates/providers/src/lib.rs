@@ -1,0 +1,1 @@
+//! cpa-providers: placeholder, filled in by its owner.

@@ -1,0 +1,1 @@
+//! cpa-router: placeholder, filled in by its owner.

@@ -1,0 +1,1 @@
+//! cpa-server: placeholder, filled in by its owner.

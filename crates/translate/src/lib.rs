@@ -1,0 +1,1 @@
+//! cpa-translate: placeholder, filled in by its owner.

@@ -1,0 +1,1 @@
+//! cpa-usage: placeholder, filled in by its owner.
