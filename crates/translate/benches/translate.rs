@@ -1,0 +1,2 @@
+//! Placeholder; the real benchmark is added with the format modules.
+fn main() {}
