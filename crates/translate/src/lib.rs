@@ -23,6 +23,7 @@ pub mod context;
 pub mod count_tokens;
 pub mod error;
 pub mod fold;
+pub mod gemini;
 pub mod ids;
 pub mod openai_chat;
 pub mod raw_edit;

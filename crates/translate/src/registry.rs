@@ -21,7 +21,9 @@ pub fn codec(format: Format) -> Option<&'static dyn FormatCodec> {
         Format::OpenAiCompletions => Some(&completions::Codec),
         Format::AnthropicMessages => Some(&anthropic::Codec),
         // translate-2 plugs in here, one line per format, e.g.
-        // Format::Gemini => Some(&crate::gemini::Codec),
+        Format::Gemini | Format::GeminiCli | Format::Antigravity => {
+            Some(crate::gemini::codec(format)?)
+        }
         // Format::OpenAiResponses => Some(&crate::responses::Codec),
         _ => None,
     }
@@ -30,8 +32,14 @@ pub fn codec(format: Format) -> Option<&'static dyn FormatCodec> {
 /// A direct (non-IR) request converter for a cross-format pair, if one is registered.
 pub fn direct_request(from: Format, to: Format) -> Option<DirectRequest> {
     // One line per pair, e.g. (Format::Gemini, Format::GeminiCli) => Some(gemini::wrap_cli).
-    let _ = (from, to);
-    None
+    match (from, to) {
+        (Format::Gemini, Format::GeminiCli) => Some(crate::gemini::gemini_to_cli_request),
+        (Format::Gemini, Format::Antigravity) => {
+            Some(crate::gemini::gemini_to_antigravity_request)
+        }
+        (Format::GeminiCli, Format::Gemini) => Some(crate::gemini::cli_to_gemini_request),
+        _ => None,
+    }
 }
 
 /// The codec for `format`, or an `Unsupported` error for the pair.
