@@ -1,0 +1,188 @@
+//! Anthropic Messages request validation.
+//!
+//! Mirrors `POST /v1/messages` and `/v1/messages/count_tokens`: required fields, roles
+//! that start with `user` and alternate, every `tool_use` answered by a `tool_result`
+//! in the very next user message, every `tool_result` naming a `tool_use` of the message
+//! before, and the extended-thinking budget rules. Messages use the API's
+//! `<path>: <problem>` style. Must not inspect anything a reply depends on.
+
+use std::collections::BTreeSet;
+
+use serde_json::Value;
+
+use crate::errors::MockError;
+
+/// Smallest thinking budget the API accepts.
+const MIN_THINKING_BUDGET: u64 = 1024;
+
+/// Validates a Messages request; `is_count` skips what count_tokens does not need.
+pub(crate) fn messages(body: &Value, is_count: bool) -> Result<(), MockError> {
+    let required: &[&str] = if is_count {
+        &["model", "messages"]
+    } else {
+        &["model", "max_tokens", "messages"]
+    };
+    for name in required {
+        if body.get(*name).is_none_or(Value::is_null) {
+            return Err(MockError::invalid(format!("{name}: Field required")));
+        }
+    }
+    let Some(messages) = body.get("messages").and_then(Value::as_array) else {
+        return Err(MockError::invalid("messages: Input should be a valid list"));
+    };
+    if messages.is_empty() {
+        return Err(MockError::invalid(
+            "messages: at least one message is required",
+        ));
+    }
+    check_roles(messages)?;
+    check_tool_pairs(messages)?;
+    if !is_count {
+        check_thinking(body)?;
+    }
+    Ok(())
+}
+
+fn check_roles(messages: &[Value]) -> Result<(), MockError> {
+    let mut previous = "";
+    for (i, message) in messages.iter().enumerate() {
+        let role = message.get("role").and_then(Value::as_str).unwrap_or("");
+        if role != "user" && role != "assistant" {
+            return Err(MockError::invalid(format!(
+                "messages.{i}.role: Input should be 'user' or 'assistant'"
+            )));
+        }
+        if i == 0 && role != "user" {
+            return Err(MockError::invalid(
+                "messages: first message must use the \"user\" role",
+            ));
+        }
+        if role == previous {
+            return Err(MockError::invalid(format!(
+                "messages: roles must alternate between \"user\" and \"assistant\", but found multiple \"{role}\" roles in a row"
+            )));
+        }
+        previous = role;
+    }
+    Ok(())
+}
+
+fn check_tool_pairs(messages: &[Value]) -> Result<(), MockError> {
+    let mut open: BTreeSet<String> = BTreeSet::new();
+    let mut opened_at = 0;
+    for (i, message) in messages.iter().enumerate() {
+        let role = message.get("role").and_then(Value::as_str).unwrap_or("");
+        if role == "user" {
+            let answered = block_ids(message, "tool_result", "tool_use_id");
+            if let Some((j, id)) = answered.iter().find(|(_, id)| !open.contains(id)) {
+                return Err(MockError::invalid(format!(
+                    "messages.{i}.content.{j}: unexpected `tool_use_id` found in `tool_result` blocks: {id}. Each `tool_result` block must have a corresponding `tool_use` block in the previous message."
+                )));
+            }
+            for (_, id) in &answered {
+                open.remove(id);
+            }
+        }
+        if !open.is_empty() {
+            return Err(unanswered(opened_at, &open));
+        }
+        if role == "assistant" {
+            open = block_ids(message, "tool_use", "id")
+                .into_iter()
+                .map(|(_, id)| id)
+                .collect();
+            opened_at = i;
+        }
+    }
+    if open.is_empty() {
+        Ok(())
+    } else {
+        Err(unanswered(opened_at, &open))
+    }
+}
+
+fn unanswered(index: usize, open: &BTreeSet<String>) -> MockError {
+    let ids: Vec<&str> = open.iter().map(String::as_str).collect();
+    MockError::invalid(format!(
+        "messages.{index}: `tool_use` ids were found without `tool_result` blocks immediately after: {}. Each `tool_use` block must have a corresponding `tool_result` block in the next message.",
+        ids.join(", ")
+    ))
+}
+
+/// `(block index, id)` of every content block of type `kind`.
+fn block_ids(message: &Value, kind: &str, field: &str) -> Vec<(usize, String)> {
+    let Some(blocks) = message.get("content").and_then(Value::as_array) else {
+        return Vec::new();
+    };
+    blocks
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| b.get("type").and_then(Value::as_str) == Some(kind))
+        .map(|(j, b)| {
+            let id = b.get(field).and_then(Value::as_str).unwrap_or("");
+            (j, id.to_owned())
+        })
+        .collect()
+}
+
+fn check_thinking(body: &Value) -> Result<(), MockError> {
+    let Some(thinking) = body.get("thinking") else {
+        return Ok(());
+    };
+    if thinking.get("type").and_then(Value::as_str) != Some("enabled") {
+        return Ok(());
+    }
+    let budget = thinking
+        .get("budget_tokens")
+        .and_then(Value::as_u64)
+        .unwrap_or(0);
+    if budget < MIN_THINKING_BUDGET {
+        return Err(MockError::invalid(format!(
+            "thinking.enabled.budget_tokens: Input should be greater than or equal to {MIN_THINKING_BUDGET}"
+        )));
+    }
+    let max_tokens = body.get("max_tokens").and_then(Value::as_u64).unwrap_or(0);
+    if max_tokens <= budget {
+        return Err(MockError::invalid(
+            "`max_tokens` must be greater than `thinking.budget_tokens`. Please consult our documentation at https://docs.claude.com/en/docs/build-with-claude/extended-thinking#max-tokens-and-context-window-size",
+        ));
+    }
+    let forced = body
+        .get("tool_choice")
+        .and_then(|c| c.get("type"))
+        .and_then(Value::as_str)
+        .is_some_and(|t| t == "any" || t == "tool");
+    if forced {
+        return Err(MockError::invalid(
+            "Thinking may not be enabled when tool_choice forces tool use.",
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn unanswered_tool_use_is_rejected() {
+        let body = json!({"model": "m", "max_tokens": 10, "messages": [
+            {"role": "user", "content": "hi"},
+            {"role": "assistant", "content": [{"type": "tool_use", "id": "t1", "name": "f", "input": {}}]},
+            {"role": "user", "content": "no result"}]});
+        assert!(messages(&body, false).is_err());
+    }
+
+    #[test]
+    fn answered_tool_use_passes_and_roles_must_alternate() {
+        let body = json!({"model": "m", "max_tokens": 10, "messages": [
+            {"role": "user", "content": "hi"},
+            {"role": "assistant", "content": [{"type": "tool_use", "id": "t1", "name": "f", "input": {}}]},
+            {"role": "user", "content": [{"type": "tool_result", "tool_use_id": "t1", "content": "ok"}]}]});
+        assert!(messages(&body, false).is_ok());
+        let twice = json!({"model": "m", "max_tokens": 10, "messages": [
+            {"role": "user", "content": "a"}, {"role": "user", "content": "b"}]});
+        assert!(messages(&twice, false).is_err());
+    }
+}

@@ -1,0 +1,222 @@
+//! Gemini `generateContent` request validation (also Vertex and Gemini CLI bodies).
+//!
+//! Mirrors the Generative Language API: unknown top-level fields are rejected (proto
+//! JSON parsing), `contents` is required, roles are `user` or `model`, parts must not be
+//! empty, and a function declaration's `parameters` may only use the OpenAPI-subset
+//! `Schema` fields (`parametersJsonSchema` accepts full JSON Schema and is not checked).
+//! Field names are accepted in both camelCase and snake_case, as proto JSON allows.
+//! Must not inspect anything a reply depends on.
+
+use serde_json::{Map, Value};
+
+use crate::errors::MockError;
+
+/// Top-level fields of `GenerateContentRequest`, both spellings.
+const REQUEST_FIELDS: &[&str] = &[
+    "contents",
+    "model",
+    "tools",
+    "toolConfig",
+    "tool_config",
+    "safetySettings",
+    "safety_settings",
+    "systemInstruction",
+    "system_instruction",
+    "generationConfig",
+    "generation_config",
+    "cachedContent",
+    "cached_content",
+    "labels",
+];
+/// Extra fields Cloud Code Assist accepts inside the `request` envelope.
+const CLI_REQUEST_FIELDS: &[&str] = &["sessionId", "session_id"];
+/// Fields of the OpenAPI-subset `Schema` message, both spellings.
+const SCHEMA_FIELDS: &[&str] = &[
+    "type",
+    "format",
+    "title",
+    "description",
+    "nullable",
+    "enum",
+    "maxItems",
+    "max_items",
+    "minItems",
+    "min_items",
+    "properties",
+    "required",
+    "minProperties",
+    "min_properties",
+    "maxProperties",
+    "max_properties",
+    "minLength",
+    "min_length",
+    "maxLength",
+    "max_length",
+    "pattern",
+    "example",
+    "anyOf",
+    "any_of",
+    "propertyOrdering",
+    "property_ordering",
+    "default",
+    "items",
+    "minimum",
+    "maximum",
+];
+
+/// Reads `camel` or, failing that, `snake` from a JSON object.
+pub(crate) fn field<'v>(value: &'v Value, camel: &str, snake: &str) -> Option<&'v Value> {
+    value.get(camel).or_else(|| value.get(snake))
+}
+
+/// Validates a `generateContent` body; `is_cli` allows the Gemini CLI extras.
+pub(crate) fn generate(body: &Value, is_cli: bool) -> Result<(), MockError> {
+    let Some(object) = body.as_object() else {
+        return Err(MockError::invalid(
+            "Invalid JSON payload received. Expected an object.",
+        ));
+    };
+    check_known_fields(object, is_cli)?;
+    check_contents(body)?;
+    check_tools(body)
+}
+
+/// Validates a `countTokens` body: `contents` or a whole `generateContentRequest`.
+pub(crate) fn count(body: &Value) -> Result<(), MockError> {
+    match field(body, "generateContentRequest", "generate_content_request") {
+        Some(inner) => check_contents(inner),
+        None => check_contents(body),
+    }
+}
+
+fn check_contents(body: &Value) -> Result<(), MockError> {
+    let contents = match body.get("contents") {
+        Some(Value::Array(contents)) if !contents.is_empty() => contents,
+        _ => {
+            return Err(MockError::invalid(
+                "* GenerateContentRequest.contents: contents is not specified\n",
+            ));
+        }
+    };
+    for (i, content) in contents.iter().enumerate() {
+        match content.get("role").and_then(Value::as_str) {
+            None | Some("user") | Some("model") => {}
+            Some(_) => return Err(MockError::invalid("Please use a valid role: user, model.")),
+        }
+        let has_parts = content
+            .get("parts")
+            .and_then(Value::as_array)
+            .is_some_and(|p| !p.is_empty());
+        if !has_parts {
+            return Err(MockError::invalid(format!(
+                "* GenerateContentRequest.contents[{i}].parts: contents.parts must not be empty.\n"
+            )));
+        }
+    }
+    Ok(())
+}
+
+fn check_known_fields(object: &Map<String, Value>, is_cli: bool) -> Result<(), MockError> {
+    let unknown = object.keys().find(|k| {
+        let name = k.as_str();
+        let is_known =
+            REQUEST_FIELDS.contains(&name) || (is_cli && CLI_REQUEST_FIELDS.contains(&name));
+        !is_known
+    });
+    match unknown {
+        Some(name) => Err(MockError::invalid(format!(
+            "Invalid JSON payload received. Unknown name \"{name}\": Cannot find field."
+        ))),
+        None => Ok(()),
+    }
+}
+
+fn check_tools(body: &Value) -> Result<(), MockError> {
+    let tools = body.get("tools").and_then(Value::as_array);
+    let mut problems = Vec::new();
+    for (t, tool) in tools.into_iter().flatten().enumerate() {
+        let declarations =
+            field(tool, "functionDeclarations", "function_declarations").and_then(Value::as_array);
+        for (d, declaration) in declarations.into_iter().flatten().enumerate() {
+            if let Some(schema) = declaration.get("parameters") {
+                let path = format!("tools[{t}].function_declarations[{d}].parameters");
+                check_schema(schema, &path, &mut problems);
+            }
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(MockError::invalid(problems.join("\n")))
+    }
+}
+
+/// Collects one message per field the `Schema` message does not have.
+fn check_schema(schema: &Value, path: &str, problems: &mut Vec<String>) {
+    let Some(object) = schema.as_object() else {
+        return;
+    };
+    for key in object.keys() {
+        if !SCHEMA_FIELDS.contains(&key.as_str()) {
+            problems.push(format!(
+                "Invalid JSON payload received. Unknown name \"{key}\" at '{path}': Cannot find field."
+            ));
+        }
+    }
+    if let Some(Value::Object(properties)) = object.get("properties") {
+        for (i, property) in properties.values().enumerate() {
+            check_schema(property, &format!("{path}.properties[{i}].value"), problems);
+        }
+    }
+    if let Some(items) = object.get("items") {
+        check_schema(items, &format!("{path}.items"), problems);
+    }
+    if let Some(Value::Array(any_of)) = field(schema, "anyOf", "any_of") {
+        for (i, alternative) in any_of.iter().enumerate() {
+            check_schema(alternative, &format!("{path}.any_of[{i}]"), problems);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn with_parameters(parameters: Value) -> Value {
+        json!({"contents": [{"role": "user", "parts": [{"text": "hi"}]}],
+            "tools": [{"functionDeclarations": [{"name": "f", "parameters": parameters}]}]})
+    }
+
+    #[test]
+    fn nested_additional_properties_is_named_with_its_path() {
+        let body = with_parameters(json!({"type": "object", "properties": {
+            "a": {"type": "object", "additionalProperties": false}}}));
+        let err = generate(&body, false).expect_err("rejected");
+        let message = err.body(crate::errors::Flavor::Gemini)["error"]["message"].clone();
+        assert_eq!(
+            message,
+            "Invalid JSON payload received. Unknown name \"additionalProperties\" at 'tools[0].function_declarations[0].parameters.properties[0].value': Cannot find field."
+        );
+    }
+
+    #[test]
+    fn subset_schema_and_json_schema_pass() {
+        let body = with_parameters(json!({"type": "OBJECT", "properties": {
+            "q": {"type": "STRING", "description": "query"}}, "required": ["q"]}));
+        assert!(generate(&body, false).is_ok());
+        let json_schema = json!({"contents": [{"parts": [{"text": "hi"}]}],
+            "tools": [{"function_declarations": [{"name": "f",
+                "parametersJsonSchema": {"$schema": "x", "additionalProperties": false}}]}]});
+        assert!(generate(&json_schema, false).is_ok());
+    }
+
+    #[test]
+    fn bad_role_and_unknown_field_are_rejected() {
+        let role = json!({"contents": [{"role": "assistant", "parts": [{"text": "x"}]}]});
+        assert!(generate(&role, false).is_err());
+        let extra = json!({"contents": [{"parts": [{"text": "x"}]}], "session_id": "s"});
+        assert!(generate(&extra, false).is_err());
+        assert!(generate(&extra, true).is_ok());
+    }
+}
