@@ -18,15 +18,15 @@
 //! Time comes from `tokio::time::Instant` so tests can pause the clock.
 
 pub mod credential;
-// pub mod health;
+pub mod health;
 pub mod models;
-// pub mod pool;
+pub mod pool;
 pub mod provider;
 pub mod registry;
 pub mod resolve;
-// pub mod retry;
-// pub mod retry_after;
-// pub mod select;
+pub mod retry;
+pub mod retry_after;
+pub mod select;
 pub mod settings;
 
 #[cfg(test)]
