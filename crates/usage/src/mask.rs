@@ -4,6 +4,8 @@
 //! few characters of a value and replace the middle with `...` (`Bearer sk-l...al-1`). This
 //! module is pure string work; it must never log or store the unmasked value.
 
+use std::fmt;
+
 /// Masks one secret value: values longer than 8 characters keep their first and last 4
 /// characters, 5–8 keep 2, 3–4 keep 1, and shorter values are left as they are.
 pub fn mask_value(value: &str) -> String {
@@ -62,6 +64,32 @@ pub fn mask_url(path_and_query: &str) -> String {
     match path_and_query.split_once('?') {
         Some((path, query)) => format!("{path}?{}", mask_query(query)),
         None => path_and_query.to_owned(),
+    }
+}
+
+/// `Debug` adapter printing headers with sensitive values masked.
+pub struct MaskedHeaders<'a>(pub &'a [(String, String)]);
+
+/// `Debug` adapter printing a map whose keys may be secrets (client keys) masked.
+pub(crate) struct MaskedKeys<'a, V>(pub(crate) &'a std::collections::BTreeMap<String, V>);
+
+impl fmt::Debug for MaskedHeaders<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list()
+            .entries(
+                self.0
+                    .iter()
+                    .map(|(name, value)| format!("{name}: {}", mask_header(name, value))),
+            )
+            .finish()
+    }
+}
+
+impl<V: fmt::Debug> fmt::Debug for MaskedKeys<'_, V> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map()
+            .entries(self.0.iter().map(|(key, value)| (mask_value(key), value)))
+            .finish()
     }
 }
 

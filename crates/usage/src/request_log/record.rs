@@ -5,7 +5,11 @@
 //! large upload or a long stream cannot grow memory or the log file past the configured cap.
 //! Values are stored unmasked; masking happens when the file is rendered. No I/O here.
 
+use std::fmt;
+
 use chrono::{DateTime, FixedOffset};
+
+use crate::mask::{MaskedHeaders, mask_url, mask_value};
 
 use crate::timestamp::now_local;
 
@@ -20,8 +24,8 @@ pub struct CappedBody {
     cap: usize,
 }
 
-/// One captured client request and its response.
-#[derive(Debug, Clone)]
+/// One captured client request and its response. `Debug` masks headers and omits bodies.
+#[derive(Clone)]
 pub struct RequestLogRecord {
     /// Path and query as received (sensitive query parameters are masked when rendered).
     pub url: String,
@@ -47,8 +51,8 @@ pub struct RequestLogRecord {
     pub response_body: CappedBody,
 }
 
-/// One upstream attempt: the request we sent and what came back.
-#[derive(Debug, Clone)]
+/// One upstream attempt: the request we sent and what came back. `Debug` masks headers.
+#[derive(Clone)]
 pub struct UpstreamAttempt {
     /// When the attempt was sent.
     pub timestamp: DateTime<FixedOffset>,
@@ -79,8 +83,8 @@ pub struct AttemptAuth {
     pub kind: AuthKind,
 }
 
-/// How a credential authenticates.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// How a credential authenticates. `Debug` masks the key.
+#[derive(Clone, PartialEq, Eq)]
 pub enum AuthKind {
     /// An API key; rendered as `type=api_key value=<masked>`.
     ApiKey(String),
@@ -156,6 +160,46 @@ impl CappedBody {
     /// Whether nothing was pushed.
     pub fn is_empty(&self) -> bool {
         self.data.is_empty() && self.omitted == 0
+    }
+}
+
+// === impl Debug (headers and keys are secrets) ===
+
+impl fmt::Debug for RequestLogRecord {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RequestLogRecord")
+            .field("url", &mask_url(&self.url))
+            .field("method", &self.method)
+            .field("timestamp", &self.timestamp)
+            .field("request_id", &self.request_id)
+            .field("request_headers", &MaskedHeaders(&self.request_headers))
+            .field("request_body_len", &self.request_body.as_bytes().len())
+            .field("attempts", &self.attempts)
+            .field("status", &self.status)
+            .field("response_body_len", &self.response_body.as_bytes().len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl fmt::Debug for UpstreamAttempt {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("UpstreamAttempt")
+            .field("timestamp", &self.timestamp)
+            .field("url", &mask_url(&self.url))
+            .field("method", &self.method)
+            .field("auth", &self.auth)
+            .field("headers", &MaskedHeaders(&self.headers))
+            .field("response", &self.response)
+            .finish_non_exhaustive()
+    }
+}
+
+impl fmt::Debug for AuthKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::ApiKey(key) => f.debug_tuple("ApiKey").field(&mask_value(key)).finish(),
+            Self::OAuth => f.write_str("OAuth"),
+        }
     }
 }
 

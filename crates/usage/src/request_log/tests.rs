@@ -320,3 +320,29 @@ fn lookups_refuse_traversal_and_non_error_names() {
     );
     assert_eq!(LookupError::PathEscape.to_string(), "invalid log file path");
 }
+
+#[test]
+fn size_cleaner_deletes_oldest_but_never_main_log() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let write = |name: &str, len: usize, age: u64| {
+        fs::write(dir.path().join(name), vec![b'x'; len]).expect("write");
+        let file = File::options()
+            .write(true)
+            .open(dir.path().join(name))
+            .expect("open");
+        file.set_modified(SystemTime::now() - Duration::from_secs(age))
+            .expect("mtime");
+    };
+    write("main.log", 400, 9000);
+    write("main-2026-01-01T00-00-00.log.gz", 300, 5000);
+    write("error-a.log", 300, 4000);
+    write("v1-b.log", 300, 10);
+    write("notes.txt", 5000, 9000);
+    assert_eq!(enforce_total_size(dir.path(), 900).expect("cleans"), 2);
+    assert!(dir.path().join("main.log").exists());
+    assert!(dir.path().join("v1-b.log").exists());
+    assert!(dir.path().join("notes.txt").exists());
+    assert!(!dir.path().join("error-a.log").exists());
+    assert_eq!(enforce_total_size(dir.path(), 0).expect("cleans"), 1);
+    assert!(dir.path().join("main.log").exists());
+}

@@ -6,9 +6,12 @@
 //! whether or not `usage-statistics-enabled` is on. Owned by the aggregator task; no I/O.
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::fmt;
 
 use chrono::{Local, TimeZone};
 use serde::Serialize;
+
+use crate::mask::mask_value;
 
 /// Number of buckets in `recent_requests`.
 pub const RECENT_BUCKETS: usize = 20;
@@ -16,7 +19,7 @@ pub const RECENT_BUCKETS: usize = 20;
 pub const BUCKET_SECONDS: i64 = 600;
 
 /// One API-key credential the server asks about (from the provider key lists).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct ApiKeyCredential {
     /// Provider name; OpenAI-compatible entries use their `name` (any case).
     pub provider: String,
@@ -65,6 +68,19 @@ struct Counter {
     failed: u64,
     /// (bucket index, success, failed), ascending, at most [`RECENT_BUCKETS`] entries.
     buckets: VecDeque<(i64, u64, u64)>,
+}
+
+// === impl ApiKeyCredential ===
+
+impl fmt::Debug for ApiKeyCredential {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ApiKeyCredential")
+            .field("provider", &self.provider)
+            .field("base_url", &self.base_url)
+            .field("api_key", &mask_value(&self.api_key))
+            .field("auth_id", &self.auth_id)
+            .finish()
+    }
 }
 
 // === impl CredentialCounters ===

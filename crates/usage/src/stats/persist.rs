@@ -27,8 +27,8 @@ pub const SNAPSHOT_FILE: &str = "usage-statistics.json";
 /// File name of the journal inside the persistence directory.
 pub const JOURNAL_FILE: &str = "usage-journal.jsonl";
 
-/// One journal line.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// One journal line (no `Debug`: `api` may be a client key).
+#[derive(Clone, Serialize, Deserialize)]
 pub(crate) struct JournalLine {
     pub(crate) api: String,
     pub(crate) model: String,
@@ -36,7 +36,7 @@ pub(crate) struct JournalLine {
 }
 
 /// What was found on disk at start.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub(crate) struct Loaded {
     pub(crate) snapshot: Option<ImportPayload>,
     pub(crate) journal: Vec<JournalLine>,

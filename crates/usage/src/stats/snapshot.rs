@@ -6,18 +6,20 @@
 //! `latency_ms` and `ttft_ms`, which the original omits and ignores on import.
 
 use std::collections::BTreeMap;
+use std::fmt;
 
 use chrono::{DateTime, FixedOffset, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::event::TokenCounts;
+use crate::mask::{MaskedKeys, mask_value};
 use crate::timestamp::{format_utc_nano, serialize_nano};
 
 /// Version written by export and accepted by import (besides 0/absent).
 pub const EXPORT_VERSION: u32 = 1;
 
 /// The statistics snapshot (the `usage` object of `GET /usage`).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct StatisticsSnapshot {
     /// Number of attempts recorded.
@@ -65,7 +67,7 @@ pub struct ModelSnapshot {
 }
 
 /// One attempt as it appears in the snapshot.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 pub struct RequestDetail {
     /// When the attempt started, in the offset it was recorded with.
     #[serde(serialize_with = "serialize_nano")]
@@ -122,7 +124,7 @@ pub struct ImportPayload {
 }
 
 /// The `usage` object of an import body.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Clone, Default, Deserialize)]
 #[serde(default)]
 pub struct ImportUsage {
     /// Per grouping key; totals in the body are ignored.
@@ -146,7 +148,7 @@ pub struct ImportModel {
 }
 
 /// One detail of an import body; a missing timestamp means "now".
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Clone, Default, Deserialize)]
 #[serde(default)]
 pub struct ImportDetail {
     /// Attempt start; absent or Go's zero time means the import time.
@@ -190,6 +192,58 @@ pub enum ImportError {
     /// The aggregator is not running.
     #[error("usage statistics unavailable")]
     Unavailable,
+}
+
+// === impl Debug (client keys and credential sources are secrets) ===
+
+impl fmt::Debug for StatisticsSnapshot {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("StatisticsSnapshot")
+            .field("total_requests", &self.total_requests)
+            .field("success_count", &self.success_count)
+            .field("failure_count", &self.failure_count)
+            .field("total_tokens", &self.total_tokens)
+            .field("apis", &MaskedKeys(&self.apis))
+            .field("requests_by_day", &self.requests_by_day)
+            .field("requests_by_hour", &self.requests_by_hour)
+            .field("tokens_by_day", &self.tokens_by_day)
+            .field("tokens_by_hour", &self.tokens_by_hour)
+            .finish()
+    }
+}
+
+impl fmt::Debug for RequestDetail {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RequestDetail")
+            .field("timestamp", &self.timestamp)
+            .field("source", &mask_value(&self.source))
+            .field("auth_index", &self.auth_index)
+            .field("tokens", &self.tokens)
+            .field("failed", &self.failed)
+            .field("latency_ms", &self.latency_ms)
+            .field("ttft_ms", &self.ttft_ms)
+            .finish()
+    }
+}
+
+impl fmt::Debug for ImportUsage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ImportUsage")
+            .field("apis", &MaskedKeys(&self.apis))
+            .finish()
+    }
+}
+
+impl fmt::Debug for ImportDetail {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ImportDetail")
+            .field("timestamp", &self.timestamp)
+            .field("source", &mask_value(&self.source))
+            .field("auth_index", &self.auth_index)
+            .field("tokens", &self.tokens)
+            .field("failed", &self.failed)
+            .finish_non_exhaustive()
+    }
 }
 
 // === impl ImportPayload ===
