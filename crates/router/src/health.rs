@@ -11,7 +11,7 @@
 //! | `CoolDown` with hint (429, quota) | model `CoolingDown(Quota)` for min(hint, max) | time, or success |
 //! | `CoolDown` without hint | 1 s × 2^level, level+1 until the max | time, or success |
 //! | `TryNext` with cooldown (404, 408, 5xx) | model `CoolingDown(Transient)` | time, or success |
-//! | `TryNext` without cooldown, `Fail` | nothing | – |
+//! | `TryNext` without cooldown, `Fail`, `Cancelled` | nothing | – |
 //!
 //! Every cooldown is clamped to `RouterSettings::max_cooldown` (default 30 min).
 
@@ -185,7 +185,9 @@ impl HealthBook {
                 let delay = (*delay).min(policy.max_cooldown);
                 state.cooldown = Some((now + delay, CooldownReason::Transient));
             }
-            Disposition::TryNext { cool_down: None } | Disposition::Fail => {}
+            Disposition::TryNext { cool_down: None }
+            | Disposition::Fail
+            | Disposition::Cancelled => {}
         }
         self.health(&spec.id, model, now)
     }

@@ -12,6 +12,18 @@
 //!   nearest recovery is within `max-retry-interval`; the caller waits that long;
 //! * `switch-preview-model` fallback candidates are used only after a quota failure.
 //!
+//! Mapping from `cpa_providers::Disposition` (done by the server, because this crate
+//! must not depend on the HTTP-aware providers crate):
+//!
+//! | providers | router |
+//! |---|---|
+//! | `Suspend { reason: "unauthorized" \| "payment_required", .. }` | `DisableCredential { reason }` |
+//! | `Suspend { reason: "not_found", duration }` | `TryNext { cool_down: Some(duration) }` |
+//! | `CoolDown { retry_after }` | `CoolDown { retry_after }` |
+//! | `Unavailable { duration }` | `TryNext { cool_down: Some(duration) }` |
+//! | `Failed` | `Fail` |
+//! | `Stop` | `Cancelled` |
+//!
 //! Differences from the original (spec §5.5–§5.7): 400-class errors are not retried
 //! on other credentials, and `max-retry-credentials` is honoured per pass.
 
@@ -51,6 +63,8 @@ pub enum Disposition {
     },
     /// The request itself is bad (400-class): fail without trying other credentials.
     Fail,
+    /// The client went away: stop, and leave the credential's health alone.
+    Cancelled,
 }
 
 /// What the pipeline does after a failed attempt.
@@ -71,6 +85,8 @@ pub enum GiveUpReason {
     ClientError,
     /// `max-retry-credentials` reached.
     CredentialLimit,
+    /// The client cancelled the request.
+    Cancelled,
 }
 
 /// What the pipeline does after a pass in which every candidate failed.
@@ -146,6 +162,7 @@ impl Disposition {
             Self::CoolDown { .. } => "upstream.rate_limited",
             Self::TryNext { .. } => "upstream.unavailable",
             Self::Fail => "upstream.client_error",
+            Self::Cancelled => "client.cancelled",
         }
     }
 }
@@ -179,8 +196,10 @@ impl Attempts {
         if is_committed {
             return Step::GiveUp(GiveUpReason::Committed);
         }
-        if matches!(disposition, Disposition::Fail) {
-            return Step::GiveUp(GiveUpReason::ClientError);
+        match disposition {
+            Disposition::Fail => return Step::GiveUp(GiveUpReason::ClientError),
+            Disposition::Cancelled => return Step::GiveUp(GiveUpReason::Cancelled),
+            _ => {}
         }
         let limit = self.policy.max_retry_credentials;
         if limit > 0 && self.tried_this_pass >= limit {

@@ -54,6 +54,13 @@ fn client_error_is_not_retried_on_other_credentials() {
 }
 
 #[test]
+fn cancelled_requests_stop() {
+    let mut attempts = Attempts::new(policy(3, 30));
+    let step = attempts.after_failure(&Disposition::Cancelled, false);
+    assert_eq!(step, Step::GiveUp(GiveUpReason::Cancelled));
+}
+
+#[test]
 fn nothing_is_retried_after_the_client_saw_a_byte() {
     let mut attempts = Attempts::new(policy(3, 30));
     let step = attempts.after_failure(&Disposition::from_status(503, None), true);
