@@ -15,6 +15,9 @@ use serde::Serialize;
 
 use crate::faults::Faults;
 
+/// How long `drop-mid-stream` waits before aborting, so sent bytes reach the client.
+const DROP_FLUSH_PAUSE: std::time::Duration = std::time::Duration::from_millis(20);
+
 /// The terminating frame of an OpenAI Chat Completions stream.
 pub(crate) const DONE_FRAME: &[u8] = b"data: [DONE]\n\n";
 
@@ -89,12 +92,16 @@ pub(crate) fn json_response(value: &impl Serialize, faults: &Faults) -> Response
 }
 
 fn frames_body(frames: Vec<Bytes>, pause: Option<std::time::Duration>, is_dropping: bool) -> Body {
-    let tail = stream::iter(is_dropping.then(|| {
+    // The abort waits a moment so hyper flushes the head and the frames first;
+    // otherwise the client would see a connection reset before any byte, which is a
+    // different failure than "dropped mid-stream".
+    let tail = stream::iter(is_dropping.then_some(())).then(|()| async {
+        tokio::time::sleep(DROP_FLUSH_PAUSE).await;
         Err::<Bytes, _>(io::Error::new(
             io::ErrorKind::ConnectionAborted,
             "mock dropped the connection mid-stream",
         ))
-    }));
+    });
     match pause {
         None => Body::from_stream(stream::iter(frames.into_iter().map(Ok)).chain(tail)),
         Some(pause) => {
