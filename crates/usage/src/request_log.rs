@@ -7,14 +7,12 @@
 //! `error-logs-max-files` are deleted. [`files`] serves the management endpoints. Nothing
 //! here may block or fail the client request, and secrets are masked in every file.
 
-pub mod cleaner;
 pub mod files;
 pub mod name;
 pub mod record;
 pub mod render;
 pub mod writer;
 
-pub use cleaner::{LogDirCleaner, enforce_total_size};
 pub use files::{LogFileInfo, LookupError, find_by_request_id, list_error_logs, resolve_error_log};
 pub use record::{
     AttemptAuth, AuthKind, CappedBody, DEFAULT_MAX_BODY_BYTES, RequestLogRecord, UpstreamAttempt,

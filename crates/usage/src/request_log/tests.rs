@@ -322,27 +322,16 @@ fn lookups_refuse_traversal_and_non_error_names() {
 }
 
 #[test]
-fn size_cleaner_deletes_oldest_but_never_main_log() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let write = |name: &str, len: usize, age: u64| {
-        fs::write(dir.path().join(name), vec![b'x'; len]).expect("write");
-        let file = File::options()
-            .write(true)
-            .open(dir.path().join(name))
-            .expect("open");
-        file.set_modified(SystemTime::now() - Duration::from_secs(age))
-            .expect("mtime");
-    };
-    write("main.log", 400, 9000);
-    write("main-2026-01-01T00-00-00.log.gz", 300, 5000);
-    write("error-a.log", 300, 4000);
-    write("v1-b.log", 300, 10);
-    write("notes.txt", 5000, 9000);
-    assert_eq!(enforce_total_size(dir.path(), 900).expect("cleans"), 2);
-    assert!(dir.path().join("main.log").exists());
-    assert!(dir.path().join("v1-b.log").exists());
-    assert!(dir.path().join("notes.txt").exists());
-    assert!(!dir.path().join("error-a.log").exists());
-    assert_eq!(enforce_total_size(dir.path(), 0).expect("cleans"), 1);
-    assert!(dir.path().join("main.log").exists());
+fn record_debug_masks_headers_and_keys() {
+    let mut record = sample_record(200);
+    record.url = "/v1beta/models/x?key=AIzaSySECRETKEY".into();
+    if let Some(auth) = record.attempts[0].auth.as_mut() {
+        auth.kind = AuthKind::ApiKey("sk-ant-api03-secret".into());
+    }
+    let debug = format!("{record:?}");
+    assert!(!debug.contains("sk-local-1"));
+    assert!(!debug.contains("ya29.abcdXy9Z"));
+    assert!(!debug.contains("sk-ant-api03-secret"));
+    assert!(!debug.contains("AIzaSySECRETKEY"));
+    assert!(debug.contains("Bearer sk-l...al-1"));
 }

@@ -129,3 +129,16 @@ fn removing_everything_leaves_empty_maps() {
     stats.prune_by_age(now());
     assert_eq!(stats.snapshot(), StatisticsSnapshot::default());
 }
+
+#[test]
+fn snapshot_debug_masks_client_keys_and_sources() {
+    let mut stats = Statistics::new(Retention::UNLIMITED);
+    stats.add(
+        "sk-local-secret-1",
+        "m",
+        detail("2026-01-14T10:15:30Z", 1, false),
+    );
+    let debug = format!("{:?}", stats.snapshot());
+    assert!(!debug.contains("sk-local-secret-1"));
+    assert!(!debug.contains("alice@example.com"));
+}
