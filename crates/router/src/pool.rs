@@ -91,37 +91,17 @@ impl Pool {
         let auto = (requested == "auto")
             .then(|| self.auto_model(&snapshot))
             .flatten();
-        let settings = &snapshot.set.settings;
-        let mut runtime = self.runtime.lock();
-        // The counter is keyed by the route model, known only after resolving once.
-        let probe = resolve::resolve(
-            &snapshot.registry,
-            requested,
-            ResolveContext {
-                auto_model: auto.as_deref(),
-                rotation: 0,
-                switch_preview_model: settings.switch_preview_model,
-            },
-        )?;
-        let counter = runtime
-            .rotations
-            .entry(probe.route_model.clone())
-            .or_insert(0);
-        let rotation = *counter;
-        *counter = counter.wrapping_add(1);
-        drop(runtime);
-        if rotation == 0 {
-            return Ok(probe);
-        }
-        resolve::resolve(
-            &snapshot.registry,
-            requested,
-            ResolveContext {
-                auto_model: auto.as_deref(),
-                rotation,
-                switch_preview_model: settings.switch_preview_model,
-            },
-        )
+        let context = ResolveContext {
+            auto_model: auto.as_deref(),
+            switch_preview_model: snapshot.set.settings.switch_preview_model,
+        };
+        resolve::resolve(&snapshot.registry, requested, context, |route_model| {
+            let mut runtime = self.runtime.lock();
+            let counter = runtime.rotations.entry(route_model.to_owned()).or_insert(0);
+            let rotation = *counter;
+            *counter = counter.wrapping_add(1);
+            rotation
+        })
     }
 
     /// Lifecycle step 4: the credentials to try for `candidate`, in order.

@@ -68,17 +68,19 @@ pub enum ResolveError {
 pub struct ResolveContext<'a> {
     /// What `auto` stands for right now (newest usable model), if anything.
     pub auto_model: Option<&'a str>,
-    /// Provider rotation offset for this request (per route model counter).
-    pub rotation: usize,
     /// `quota-exceeded.switch-preview-model`.
     pub switch_preview_model: bool,
 }
 
 /// Resolves `requested` against `registry` (spec §5.3).
+///
+/// `rotation` is called once with the route model and returns the provider rotation
+/// offset for this request (the pool keeps a counter per route model, spec §5.5.1).
 pub fn resolve(
     registry: &ModelRegistry,
     requested: &str,
     context: ResolveContext<'_>,
+    rotation: impl FnOnce(&str) -> usize,
 ) -> Result<Resolution, ResolveError> {
     let name = match (requested, context.auto_model) {
         ("auto", Some(auto)) => auto,
@@ -100,11 +102,12 @@ pub fn resolve(
             model: requested.to_owned(),
         });
     }
-    let mut candidates = rotated(providers, context.rotation, route_model, false);
+    let rotation = rotation(route_model);
+    let mut candidates = rotated(providers, rotation, route_model, false);
     if context.switch_preview_model {
         for fallback in preview_fallbacks(route_model) {
             let providers = registry.providers(&fallback);
-            candidates.extend(rotated(providers, context.rotation, &fallback, true));
+            candidates.extend(rotated(providers, rotation, &fallback, true));
         }
     }
     Ok(Resolution {

@@ -19,6 +19,7 @@ fn resolve_strips_thinking_suffix() {
         &registry(),
         "gemini-2.5-pro(8192)",
         ResolveContext::default(),
+        |_| 0,
     )
     .expect("known");
     assert_eq!(resolution.route_model, "gemini-2.5-pro");
@@ -29,7 +30,8 @@ fn resolve_strips_thinking_suffix() {
 
 #[test]
 fn resolve_unknown_model_is_a_typed_error() {
-    let err = resolve(&registry(), "nope(high)", ResolveContext::default()).expect_err("unknown");
+    let err =
+        resolve(&registry(), "nope(high)", ResolveContext::default(), |_| 0).expect_err("unknown");
     assert_eq!(
         err,
         ResolveError::UnknownModel {
@@ -37,9 +39,17 @@ fn resolve_unknown_model_is_a_typed_error() {
         }
     );
     assert_eq!(err.to_string(), "unknown provider for model nope(high)");
-    assert!(resolve(&registry(), "", ResolveContext::default()).is_err());
+    assert!(resolve(&registry(), "", ResolveContext::default(), |_| 0).is_err());
     // Registry lookup is case-sensitive (spec §5.2.6).
-    assert!(resolve(&registry(), "Gemini-2.5-pro", ResolveContext::default()).is_err());
+    assert!(
+        resolve(
+            &registry(),
+            "Gemini-2.5-pro",
+            ResolveContext::default(),
+            |_| 0
+        )
+        .is_err()
+    );
 }
 
 #[test]
@@ -48,25 +58,29 @@ fn resolve_auto_uses_the_supplied_model() {
         auto_model: Some("vision-model"),
         ..ResolveContext::default()
     };
-    let resolution = resolve(&registry(), "auto", context).expect("auto");
+    let resolution = resolve(&registry(), "auto", context, |_| 0).expect("auto");
     assert_eq!(resolution.route_model, "vision-model");
     assert_eq!(resolution.requested, "auto");
-    assert!(resolve(&registry(), "auto", ResolveContext::default()).is_err());
+    assert!(resolve(&registry(), "auto", ResolveContext::default(), |_| 0).is_err());
 }
 
 #[test]
 fn resolve_rotates_providers_per_request() {
     let order = |rotation| {
-        let context = ResolveContext {
-            rotation,
-            ..ResolveContext::default()
-        };
-        resolve(&registry(), "qwen3-coder-plus", context)
-            .expect("known")
-            .candidates
-            .into_iter()
-            .map(|c| c.provider)
-            .collect::<Vec<_>>()
+        resolve(
+            &registry(),
+            "qwen3-coder-plus",
+            ResolveContext::default(),
+            |model| {
+                assert_eq!(model, "qwen3-coder-plus");
+                rotation
+            },
+        )
+        .expect("known")
+        .candidates
+        .into_iter()
+        .map(|c| c.provider)
+        .collect::<Vec<_>>()
     };
     assert_eq!(order(0), vec![Provider::Iflow, Provider::Qwen]);
     assert_eq!(order(1), vec![Provider::Qwen, Provider::Iflow]);
@@ -75,13 +89,19 @@ fn resolve_rotates_providers_per_request() {
 
 #[test]
 fn switch_preview_model_appends_fallback_candidates() {
-    let off = resolve(&registry(), "gemini-2.5-pro", ResolveContext::default()).expect("known");
+    let off = resolve(
+        &registry(),
+        "gemini-2.5-pro",
+        ResolveContext::default(),
+        |_| 0,
+    )
+    .expect("known");
     assert_eq!(off.candidates.len(), 1);
     let context = ResolveContext {
         switch_preview_model: true,
         ..ResolveContext::default()
     };
-    let on = resolve(&registry(), "gemini-2.5-pro", context).expect("known");
+    let on = resolve(&registry(), "gemini-2.5-pro", context, |_| 0).expect("known");
     let models: Vec<(&str, bool)> = on
         .candidates
         .iter()
