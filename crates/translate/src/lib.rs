@@ -21,6 +21,7 @@ pub mod codec;
 pub mod completions;
 pub mod context;
 pub mod count_tokens;
+pub mod data_url;
 pub mod error;
 pub mod fold;
 pub mod gemini;
@@ -61,7 +62,8 @@ pub fn translate_request(
     }
     let source = registry::require(from, from, to, "request")?;
     let target = registry::require(to, from, to, "request")?;
-    let ir = source.decode_request(body, ctx)?;
+    let mut ir = source.decode_request(body, ctx)?;
+    ir.reasoning = reasoning::apply_override(ir.reasoning.take(), ctx.reasoning_override.as_ref());
     target.encode_request(&ir, ctx)
 }
 

@@ -34,9 +34,7 @@ pub fn direct_request(from: Format, to: Format) -> Option<DirectRequest> {
     // One line per pair, e.g. (Format::Gemini, Format::GeminiCli) => Some(gemini::wrap_cli).
     match (from, to) {
         (Format::Gemini, Format::GeminiCli) => Some(crate::gemini::gemini_to_cli_request),
-        (Format::Gemini, Format::Antigravity) => {
-            Some(crate::gemini::gemini_to_antigravity_request)
-        }
+        (Format::Gemini, Format::Antigravity) => Some(crate::gemini::gemini_to_antigravity_request),
         (Format::GeminiCli, Format::Gemini) => Some(crate::gemini::cli_to_gemini_request),
         _ => None,
     }

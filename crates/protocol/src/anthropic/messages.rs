@@ -1,7 +1,7 @@
 //! Anthropic Messages request body and its content blocks. Data only.
 
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 /// Body of `POST /v1/messages` (and, without sampling fields, `/v1/messages/count_tokens`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -220,6 +220,9 @@ pub struct Tool {
     /// Prompt-caching marker.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cache_control: Option<Value>,
+    /// Server-tool settings (`max_uses`, `allowed_domains`, …), carried through.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
 }
 
 /// Tool choice.

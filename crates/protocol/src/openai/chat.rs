@@ -206,6 +206,9 @@ pub struct ChatTool {
     /// The function, for `type: function`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub function: Option<FunctionDef>,
+    /// Fields of built-in tool types, carried through.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
 }
 
 /// A function declaration.
