@@ -1,7 +1,7 @@
 //! Usage statistics: aggregation, snapshot/export/import and persistence (step 10).
 //!
 //! Data flow: the request path calls [`crate::UsageSink::record`]; the aggregator task
-//! (`aggregator`, `worker`) folds events into [`Statistics`](store) and the per-credential
+//! (`aggregator`, `worker`) folds events into the statistics (`store`) and the per-credential
 //! counters (`key_usage`), journals them (`persist`) and answers the management API through
 //! [`UsageHandle`]. The wire shapes are in `snapshot`. Nothing in this module runs on the
 //! request path or may fail a client request.
