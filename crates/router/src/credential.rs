@@ -98,6 +98,23 @@ impl CredentialId {
         Self(id.into())
     }
 
+    /// ID of one project of a multi-project Gemini CLI auth file:
+    /// `<file>::<project>`, with `/`, `\` and spaces in the project replaced by `_`.
+    pub fn gemini_project(file: &CredentialId, project: &str) -> Self {
+        let project: String = project
+            .trim()
+            .chars()
+            .map(|c| {
+                if matches!(c, '/' | '\\' | ' ') {
+                    '_'
+                } else {
+                    c
+                }
+            })
+            .collect();
+        Self::new(format!("{file}::{project}"))
+    }
+
     /// The ID as a string.
     pub fn as_str(&self) -> &str {
         &self.0
@@ -223,6 +240,13 @@ mod tests {
         assert!(id.as_str().starts_with("openai-compatibility:openrouter:"));
         assert!(!id.as_str().contains("sk-secret"));
         assert!(!fingerprint(&["sk-secret"]).contains("sk-secret"));
+    }
+
+    #[test]
+    fn gemini_project_ids() {
+        let file = CredentialId::new("gemini-me@x.json");
+        let id = CredentialId::gemini_project(&file, "my proj/1");
+        assert_eq!(id.as_str(), "gemini-me@x.json::my_proj_1");
     }
 
     #[test]

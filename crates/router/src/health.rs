@@ -138,6 +138,37 @@ impl HealthBook {
         }
     }
 
+    /// Credential-level health: `Disabled` or `Ready` (model cooldowns not consulted).
+    pub fn credential_health(&self, id: &CredentialId) -> Health {
+        match self.credentials.get(id).and_then(|c| c.disabled.as_ref()) {
+            Some(disabled) => Health::Disabled {
+                reason: disabled.reason.clone(),
+            },
+            None => Health::Ready,
+        }
+    }
+
+    /// Active cooldowns of a credential: (lower-cased model, until, reason), sorted by
+    /// model.
+    pub fn cooldowns(
+        &self,
+        id: &CredentialId,
+        now: Instant,
+    ) -> Vec<(String, Instant, CooldownReason)> {
+        let mut list: Vec<_> = self
+            .credentials
+            .get(id)
+            .into_iter()
+            .flat_map(|c| c.models.iter())
+            .filter_map(|(model, state)| match state.cooldown {
+                Some((until, reason)) if until > now => Some((model.clone(), until, reason)),
+                _ => None,
+            })
+            .collect();
+        list.sort_by(|a, b| a.0.cmp(&b.0));
+        list
+    }
+
     /// Records a success: the model's cooldown and backoff level are cleared.
     pub fn record_success(&mut self, id: &CredentialId, model: &str) {
         if let Some(credential) = self.credentials.get_mut(id) {

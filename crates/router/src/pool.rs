@@ -34,6 +34,28 @@ pub struct Pool {
     runtime: Mutex<Runtime>,
 }
 
+/// Runtime status of one credential, for management views and logs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CredentialStatus {
+    /// The credential.
+    pub credential: Arc<CredentialSpec>,
+    /// Credential-level health: `Disabled` (by config or by a 401/403) or `Ready`.
+    pub health: Health,
+    /// Models currently cooling down on this credential.
+    pub cooldowns: Vec<ModelCooldown>,
+}
+
+/// One active (credential, model) cooldown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ModelCooldown {
+    /// Lower-cased route model.
+    pub model: String,
+    /// Time left.
+    pub remaining: Duration,
+    /// Why.
+    pub reason: CooldownReason,
+}
+
 /// An immutable view of one credential set and its registry.
 #[derive(Debug)]
 pub struct Snapshot {
@@ -113,6 +135,39 @@ impl Pool {
     pub fn health(&self, id: &CredentialId, model: &str) -> Health {
         let snapshot = self.snapshot();
         self.health_in(&snapshot, id, model, Instant::now())
+    }
+
+    /// Status of every credential in the current set, in set order.
+    pub fn credential_statuses(&self) -> Vec<CredentialStatus> {
+        let snapshot = self.snapshot();
+        let now = Instant::now();
+        let runtime = self.runtime.lock();
+        snapshot
+            .set
+            .credentials
+            .iter()
+            .filter_map(|spec| snapshot.specs.get(&spec.id))
+            .map(|spec| CredentialStatus {
+                credential: Arc::clone(spec),
+                health: if spec.is_disabled {
+                    Health::Disabled {
+                        reason: "disabled".to_owned(),
+                    }
+                } else {
+                    runtime.health.credential_health(&spec.id)
+                },
+                cooldowns: runtime
+                    .health
+                    .cooldowns(&spec.id, now)
+                    .into_iter()
+                    .map(|(model, until, reason)| ModelCooldown {
+                        model,
+                        remaining: until - now,
+                        reason,
+                    })
+                    .collect(),
+            })
+            .collect()
     }
 
     /// Records a successful attempt (clears the model's cooldown).

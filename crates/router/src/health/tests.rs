@@ -1,3 +1,5 @@
+//! Tests of the health state machine: backoff, clamping, disabling, reload retention.
+
 use super::*;
 use crate::provider::Provider;
 use crate::testing::{api_key, id};

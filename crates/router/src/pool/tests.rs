@@ -1,3 +1,5 @@
+//! Pool and selection tests on a paused clock: strategies, cooldowns, reloads, routing.
+
 use std::collections::HashMap;
 use std::time::Duration;
 
@@ -312,4 +314,40 @@ async fn switch_project_changes_the_order_after_quota() {
         ["b.json::p1", "a.json::p2"],
         "other accounts first"
     );
+}
+
+#[tokio::test(start_paused = true)]
+async fn credential_statuses_show_disabled_and_cooling_credentials() {
+    let pool = qwen_pool(&["a.json", "b.json", "c.json"], Strategy::RoundRobin);
+    pool.record_failure(&id("a.json"), "vision-model", &quota(60));
+    pool.record_failure(
+        &id("b.json"),
+        "vision-model",
+        &Disposition::from_status(403, None),
+    );
+    time::advance(Duration::from_secs(10)).await;
+    let statuses = pool.credential_statuses();
+    assert_eq!(statuses.len(), 3);
+    assert!(statuses[0].health.is_ready());
+    assert_eq!(statuses[0].cooldowns.len(), 1);
+    assert_eq!(statuses[0].cooldowns[0].remaining, Duration::from_secs(50));
+    assert_eq!(
+        statuses[1].health,
+        Health::Disabled {
+            reason: "forbidden".into()
+        }
+    );
+    assert!(statuses[2].health.is_ready() && statuses[2].cooldowns.is_empty());
+}
+
+#[tokio::test(start_paused = true)]
+async fn consecutive_requests_rotate_providers() {
+    let pool = Pool::new(set(vec![
+        oauth("q.json", Provider::Qwen),
+        oauth("i.json", Provider::Iflow),
+    ]));
+    let first: Vec<Provider> = (0..3)
+        .map(|_| candidate(&pool, "qwen3-coder-plus").provider)
+        .collect();
+    assert_eq!(first, [Provider::Iflow, Provider::Qwen, Provider::Iflow]);
 }

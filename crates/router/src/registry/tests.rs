@@ -1,3 +1,5 @@
+//! Tests of the model registry: catalogs, aliases, exclusions, OAuth aliases, prefixes, listings.
+
 use super::*;
 use crate::credential::{CredentialSpec, OAuthAlias};
 use crate::testing::{aliases, api_key, id, oauth, set};

@@ -1,3 +1,5 @@
+//! Tests of model resolution: suffixes, unknown models, auto, provider rotation, preview fallbacks.
+
 use super::*;
 use crate::registry::ModelRegistry;
 use crate::testing::{oauth, set};

@@ -1,3 +1,5 @@
+//! Tests of the retry policy, status classification and the no-credential outcome.
+
 use super::*;
 use crate::provider::Provider;
 
