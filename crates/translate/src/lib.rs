@@ -30,6 +30,7 @@ pub mod openai_chat;
 pub mod raw_edit;
 pub mod reasoning;
 pub mod registry;
+pub mod responses;
 pub mod stream;
 
 use cpa_protocol::Format;

@@ -20,12 +20,10 @@ pub fn codec(format: Format) -> Option<&'static dyn FormatCodec> {
         Format::OpenAiChat => Some(&openai_chat::Codec),
         Format::OpenAiCompletions => Some(&completions::Codec),
         Format::AnthropicMessages => Some(&anthropic::Codec),
-        // translate-2 plugs in here, one line per format, e.g.
         Format::Gemini | Format::GeminiCli | Format::Antigravity => {
             Some(crate::gemini::codec(format)?)
         }
-        // Format::OpenAiResponses => Some(&crate::responses::Codec),
-        _ => None,
+        Format::OpenAiResponses | Format::Codex => Some(crate::responses::codec(format)?),
     }
 }
 
@@ -36,6 +34,7 @@ pub fn direct_request(from: Format, to: Format) -> Option<DirectRequest> {
         (Format::Gemini, Format::GeminiCli) => Some(crate::gemini::gemini_to_cli_request),
         (Format::Gemini, Format::Antigravity) => Some(crate::gemini::gemini_to_antigravity_request),
         (Format::GeminiCli, Format::Gemini) => Some(crate::gemini::cli_to_gemini_request),
+        (Format::OpenAiResponses, Format::Codex) => Some(crate::responses::responses_to_codex),
         _ => None,
     }
 }

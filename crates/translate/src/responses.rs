@@ -1,0 +1,126 @@
+//! OpenAI Responses and Codex codecs (lifecycle steps 5 and 9).
+//!
+//! [`RESPONSES`] serves Responses clients (`POST /v1/responses`) and Responses-speaking
+//! upstreams; [`CODEX`] is the ChatGPT Codex backend dialect of the same API (spec §4):
+//! encoded requests follow the Codex rules and function names are shortened to 64 bytes.
+//! Responses → Codex requests skip the IR (`codex::responses_to_codex`, byte-preserving).
+//! This module must not choose Codex `instructions` (official prompts are provider
+//! resources) or perform I/O.
+
+mod codex;
+mod request_from_ir;
+mod request_to_ir;
+mod response;
+mod stream_decode;
+mod stream_encode;
+pub mod tool_names;
+
+use cpa_protocol::openai::responses::{Response, ResponsesRequest};
+use cpa_protocol::{Format, ir};
+
+use crate::codec::{FormatCodec, StreamDecoder, StreamEncoder};
+use crate::context::{RequestContext, ResponseContext};
+use crate::error::{TranslateError, parse, to_vec};
+use crate::raw_edit::scan_object;
+
+pub use codex::responses_to_codex;
+pub use stream_decode::ResponsesStreamDecoder;
+pub use stream_encode::ResponsesStreamEncoder;
+pub use tool_names::ToolNameMap;
+
+/// The codec for one Responses-family format.
+#[derive(Debug, Clone, Copy)]
+pub struct Codec {
+    format: Format,
+}
+
+/// OpenAI Responses API.
+pub static RESPONSES: Codec = Codec {
+    format: Format::OpenAiResponses,
+};
+/// ChatGPT Codex backend.
+pub static CODEX: Codec = Codec {
+    format: Format::Codex,
+};
+
+/// The codec for a Responses-family format (`None` for other formats).
+pub fn codec(format: Format) -> Option<&'static Codec> {
+    match format {
+        Format::OpenAiResponses => Some(&RESPONSES),
+        Format::Codex => Some(&CODEX),
+        _ => None,
+    }
+}
+
+/// Parses a response object, or the `response` of a `response.completed` event (what the
+/// Codex provider hands over for non-stream clients).
+fn parse_response(body: &[u8]) -> Result<Response, TranslateError> {
+    let (members, _) = scan_object(body)?;
+    let is_event = members.iter().any(|m| {
+        m.key == "type"
+            && body
+                .get(m.value.clone())
+                .is_some_and(|v| v.starts_with(b"\"response."))
+    });
+    if is_event && let Some(inner) = members.iter().find(|m| m.key == "response") {
+        return parse(&body[inner.value.clone()]);
+    }
+    parse(body)
+}
+
+impl FormatCodec for Codec {
+    fn format(&self) -> Format {
+        self.format
+    }
+
+    fn decode_request(
+        &self,
+        body: &[u8],
+        ctx: &RequestContext,
+    ) -> Result<ir::Request, TranslateError> {
+        let req: ResponsesRequest = parse(body)?;
+        let mut out = request_to_ir::to_ir(req, self.format);
+        out.stream |= ctx.is_streaming;
+        Ok(out)
+    }
+
+    fn encode_request(
+        &self,
+        req: &ir::Request,
+        ctx: &RequestContext,
+    ) -> Result<Vec<u8>, TranslateError> {
+        let body = request_from_ir::from_ir(req, ctx, self.format == Format::Codex);
+        to_vec(&body)
+    }
+
+    fn decode_response(
+        &self,
+        body: &[u8],
+        ctx: &ResponseContext,
+    ) -> Result<ir::Response, TranslateError> {
+        let resp = parse_response(body)?;
+        Ok(response::to_ir(resp, self.format, ctx))
+    }
+
+    fn encode_response(
+        &self,
+        resp: &ir::Response,
+        ctx: &ResponseContext,
+    ) -> Result<Vec<u8>, TranslateError> {
+        to_vec(&response::from_ir(resp, ctx))
+    }
+
+    fn stream_decoder(
+        &self,
+        ctx: &ResponseContext,
+    ) -> Result<Box<dyn StreamDecoder + Send>, TranslateError> {
+        Ok(Box::new(ResponsesStreamDecoder::new(ctx)))
+    }
+
+    fn stream_encoder(
+        &self,
+        ctx: &ResponseContext,
+    ) -> Result<Box<dyn StreamEncoder + Send>, TranslateError> {
+        Ok(Box::new(ResponsesStreamEncoder::new(ctx)))
+    }
+}
