@@ -113,10 +113,11 @@ impl Statistics {
         true
     }
 
-    /// Drops details older than the retention window.
-    pub(crate) fn prune_by_age(&mut self, now: DateTime<Utc>) {
-        if let Some(cutoff) = self.retention.cutoff(now) {
-            self.remove_where(|detail| detail.timestamp < cutoff);
+    /// Drops details older than the retention window; returns how many were dropped.
+    pub(crate) fn prune_by_age(&mut self, now: DateTime<Utc>) -> usize {
+        match self.retention.cutoff(now) {
+            Some(cutoff) => self.remove_where(|detail| detail.timestamp < cutoff),
+            None => 0,
         }
     }
 
@@ -162,8 +163,9 @@ impl Statistics {
         });
     }
 
-    /// Removes every detail matching `should_remove` and subtracts it from the counters.
-    fn remove_where(&mut self, mut should_remove: impl FnMut(&RequestDetail) -> bool) {
+    /// Removes every detail matching `should_remove`, subtracts it from the counters and
+    /// returns how many were removed.
+    fn remove_where(&mut self, mut should_remove: impl FnMut(&RequestDetail) -> bool) -> usize {
         let mut removed = Vec::new();
         for (api_name, api) in &mut self.snapshot.apis {
             for (model_name, model) in &mut api.models {
@@ -177,6 +179,7 @@ impl Statistics {
                 );
             }
         }
+        let count = removed.len();
         for (api, model, detail) in removed {
             self.detail_count -= 1;
             let key = detail_key(&api, &model, &detail);
@@ -192,6 +195,7 @@ impl Statistics {
             api.models.retain(|_, model| !model.details.is_empty());
             !api.models.is_empty()
         });
+        count
     }
 
     fn count(&mut self, api: &str, model: &str, detail: &RequestDetail, sign: Sign) {

@@ -105,7 +105,9 @@ impl Worker {
                     None => events_open = false,
                 },
                 _ = ticker.tick() => {
-                    self.stats.prune_by_age(Utc::now());
+                    if self.stats.prune_by_age(Utc::now()) > 0 {
+                        self.is_dirty = true;
+                    }
                     self.compact().await;
                 }
             }

@@ -132,3 +132,61 @@ async fn timer_compacts_the_journal() {
     let journal = std::fs::read(dir.path().join(JOURNAL_FILE)).expect("journal");
     assert!(journal.is_empty());
 }
+
+#[tokio::test]
+async fn long_journal_is_compacted_early_and_reloads() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = UsageConfig {
+        compaction_journal_lines: 100,
+        ..enabled(Some(dir.path()))
+    };
+    let service = UsageService::start(config.clone()).await.expect("starts");
+    for second in 0..250u32 {
+        let at = format!("2026-01-14T10:{:02}:{:02}Z", second / 60, second % 60);
+        service.sink().record(event("k", "m", &at, 1, 1, false));
+        if second % 50 == 49 {
+            // Let the aggregator keep up with the 4096-slot channel.
+            service.handle().flush().await.expect("running");
+        }
+    }
+    service.handle().flush().await.expect("running");
+    assert!(dir.path().join(SNAPSHOT_FILE).exists());
+    let journal = std::fs::read_to_string(dir.path().join(JOURNAL_FILE)).expect("journal");
+    assert!(journal.lines().count() < 100, "journal was not compacted");
+    service.task.abort();
+
+    let reloaded = UsageService::start(config).await.expect("starts");
+    let snap = reloaded.handle().snapshot().await.expect("running");
+    assert_eq!(snap.total_requests, 250);
+    assert_eq!(snap.total_tokens, 500);
+}
+
+#[tokio::test]
+async fn count_retention_bounds_the_service() {
+    let retention = Retention {
+        max_age_days: 0,
+        max_details: 10,
+    };
+    let service = UsageService::start(UsageConfig {
+        retention,
+        ..enabled(None)
+    })
+    .await
+    .expect("starts");
+    for second in 0..30u32 {
+        let at = format!("2026-01-14T10:00:{second:02}Z");
+        service.sink().record(event("k", "m", &at, 1, 0, false));
+    }
+    let snap = service.handle().snapshot().await.expect("running");
+    assert!(
+        (10..=11).contains(&snap.total_requests),
+        "{}",
+        snap.total_requests
+    );
+    let details = &snap.apis["k"].models["m"].details;
+    assert_eq!(details.len() as u64, snap.total_requests);
+    assert_eq!(
+        details.last().map(|d| d.timestamp.to_rfc3339()),
+        Some("2026-01-14T10:00:29+00:00".to_owned())
+    );
+}
