@@ -9,6 +9,9 @@
 //! | 7 | record the outcome: cooldowns, disabling | [`health`], [`retry_after`] |
 //! | 8 | next credential, wait and retry, or give up | [`retry`] |
 //!
+//! Inputs are router-owned types ([`CredentialSet`], [`CredentialSpec`]); auth files are
+//! turned into specs by [`auth_file`].
+//!
 //! The server pipeline calls, per request: [`pool::Pool::resolve`] →
 //! [`pool::Pool::select`] → [`select::Selection::report`] /
 //! [`select::Selection::report_success`] → [`retry::Attempts`] decisions.
@@ -17,6 +20,7 @@
 //! know reqwest or axum; waiting is done by the caller with the duration we return.
 //! Time comes from `tokio::time::Instant` so tests can pause the clock.
 
+pub mod auth_file;
 pub mod credential;
 pub mod health;
 pub mod models;
