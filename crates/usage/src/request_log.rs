@@ -11,6 +11,7 @@ pub mod files;
 pub mod name;
 pub mod record;
 pub mod render;
+pub mod scope;
 pub mod writer;
 
 pub use files::{LogFileInfo, LookupError, find_by_request_id, list_error_logs, resolve_error_log};
@@ -18,6 +19,7 @@ pub use record::{
     AttemptAuth, AuthKind, CappedBody, DEFAULT_MAX_BODY_BYTES, RequestLogRecord, UpstreamAttempt,
     UpstreamResponse,
 };
+pub use scope::{is_streaming_response, should_capture};
 pub use writer::{
     DEFAULT_ERROR_LOGS_MAX_FILES, RequestLogSettings, RequestLogger, enforce_error_log_retention,
 };
