@@ -335,3 +335,18 @@ fn record_debug_masks_headers_and_keys() {
     assert!(!debug.contains("AIzaSySECRETKEY"));
     assert!(debug.contains("Bearer sk-l...al-1"));
 }
+
+#[tokio::test]
+async fn full_queue_drops_and_counts() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut settings = RequestLogSettings::new(dir.path());
+    settings.queue_capacity = 1;
+    let logger = RequestLogger::start(settings);
+    // The writer task cannot run between these synchronous calls on this runtime.
+    assert!(logger.log(sample_record(500)).is_some());
+    assert_eq!(logger.log(sample_record(500)), None);
+    assert_eq!(logger.log(sample_record(500)), None);
+    assert_eq!(logger.dropped_count(), 2);
+    logger.flush().await;
+    assert_eq!(list_error_logs(dir.path()).expect("lists").len(), 1);
+}

@@ -300,3 +300,30 @@ async fn full_channel_drops_are_visible_on_the_handle() {
         1
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_recording_loses_nothing_silently() {
+    let service = UsageService::start(enabled(None)).await.expect("starts");
+    let mut tasks = Vec::new();
+    for task in 0..8u32 {
+        let sink = service.sink().clone();
+        tasks.push(tokio::spawn(async move {
+            for n in 0..500u32 {
+                let at = format!("2026-01-14T10:{:02}:{:02}.{task}Z", n / 60 % 60, n % 60);
+                sink.record(event("k", "m", &at, 1, 0, false));
+                if n % 100 == 0 {
+                    tokio::task::yield_now().await;
+                }
+            }
+        }));
+    }
+    for task in tasks {
+        task.await.expect("recorder finished");
+    }
+    let snap = service.handle().snapshot().await.expect("running");
+    assert_eq!(
+        snap.total_requests + service.handle().dropped_events(),
+        4000
+    );
+    assert_eq!(snap.total_tokens, snap.total_requests);
+}
