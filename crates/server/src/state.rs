@@ -1,0 +1,85 @@
+//! Shared server state and the per-request snapshot.
+//!
+//! The server holds one [`Runtime`] behind an `ArcSwap`: the config snapshot plus everything
+//! derived from it (client keys, …). A handler calls [`AppState::runtime`] once and uses that
+//! snapshot from start to end, so a hot reload never changes the rules in the middle of a
+//! request. Reloads build a whole new `Runtime` and swap it in.
+//!
+//! Must not: hold locks across awaits; everything here is read through atomic swaps.
+
+use std::sync::Arc;
+
+use arc_swap::ArcSwap;
+
+use crate::keep_alive::KeepAlive;
+use crate::middleware::client_auth::ClientKeys;
+use crate::shutdown::Shutdown;
+
+/// Everything a request needs that is derived from one config snapshot.
+#[derive(Debug)]
+pub struct Runtime {
+    /// The resolved config this runtime was built from.
+    pub config: Arc<cpa_config::Config>,
+    /// Accepted client keys (empty = authentication disabled).
+    pub client_keys: ClientKeys,
+}
+
+/// Cheap-to-clone handle shared by every handler.
+#[derive(Clone)]
+pub struct AppState {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    runtime: ArcSwap<Runtime>,
+    shutdown: Shutdown,
+    keep_alive: Option<KeepAlive>,
+}
+
+// === impl Runtime ===
+
+impl Runtime {
+    /// Derives the runtime of a config snapshot.
+    pub fn build(config: Arc<cpa_config::Config>) -> Self {
+        let client_keys = ClientKeys::new(config.api_keys.iter().map(|k| k.expose().to_owned()));
+        Self {
+            config,
+            client_keys,
+        }
+    }
+}
+
+// === impl AppState ===
+
+impl AppState {
+    /// Creates the state around a first runtime.
+    pub fn new(runtime: Runtime, shutdown: Shutdown, keep_alive: Option<KeepAlive>) -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                runtime: ArcSwap::from_pointee(runtime),
+                shutdown,
+                keep_alive,
+            }),
+        }
+    }
+
+    /// The current runtime snapshot; take it once per request.
+    pub fn runtime(&self) -> Arc<Runtime> {
+        self.inner.runtime.load_full()
+    }
+
+    /// Replaces the runtime after a successful reload.
+    pub fn swap_runtime(&self, runtime: Runtime) {
+        self.inner.runtime.store(Arc::new(runtime));
+    }
+
+    /// The process-wide shutdown signal.
+    pub fn shutdown(&self) -> &Shutdown {
+        &self.inner.shutdown
+    }
+
+    /// The local-password keep-alive watchdog, when `--password` was given.
+    pub fn keep_alive(&self) -> Option<&KeepAlive> {
+        self.inner.keep_alive.as_ref()
+    }
+}

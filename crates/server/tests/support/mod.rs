@@ -1,0 +1,56 @@
+//! Test harness: builds the real application from a YAML config and serves it on
+//! `127.0.0.1:0`.
+
+#![allow(dead_code)]
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use cpa_server::shutdown::Shutdown;
+use cpa_server::state::{AppState, Runtime};
+
+/// A running in-process server.
+pub struct Harness {
+    pub base: String,
+    pub state: AppState,
+    pub dir: tempfile::TempDir,
+    _task: tokio::task::JoinHandle<()>,
+}
+
+impl Harness {
+    /// Loads `yaml` as the config file and serves the app.
+    pub async fn start(yaml: &str) -> Self {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("config.yaml");
+        std::fs::write(&path, yaml).expect("write config");
+        let loaded = cpa_config::load(&path).expect("config loads");
+        let state = AppState::new(
+            Runtime::build(Arc::new(loaded.config)),
+            Shutdown::new(),
+            None,
+        );
+        let app = cpa_server::app::build(state.clone());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let task = tokio::spawn(async move {
+            axum::serve(
+                listener,
+                app.into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .await
+            .expect("serve");
+        });
+        Self {
+            base: format!("http://{addr}"),
+            state,
+            dir,
+            _task: task,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+}
