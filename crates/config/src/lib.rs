@@ -1,1 +1,45 @@
-//! cpa-config: placeholder, filled in by its owner.
+//! cpa-config: the configuration file of cli-proxy-api.
+//!
+//! Two stages, as in the style guide: [`raw`] mirrors the YAML exactly and keeps
+//! unknown keys; [`resolved`] is what the program reads (defaults applied,
+//! normalised, secrets wrapped). [`load()`] runs the whole pipeline and returns the
+//! resolved [`Config`] plus warnings the caller should log.
+//!
+//! | module | job |
+//! |---|---|
+//! | [`raw`] | YAML schema, unknown keys kept |
+//! | [`resolved`] | defaults, normalisation, secrets wrapped |
+//! | `validate` | semantic checks with key paths |
+//! | `migrate` | legacy keys (spec §5) |
+//! | `load` | the pipeline: read, parse, validate, hash secret, migrate, resolve |
+//! | [`document`] | comment-preserving edits of the YAML text |
+//! | [`save`] | atomic writes |
+//! | [`watch`] | hot reload of the file and the auth directory |
+//! | `example` | the embedded example file |
+
+pub mod document;
+pub mod raw;
+pub mod resolved;
+pub mod save;
+
+mod env;
+mod error;
+mod example;
+mod load;
+mod migrate;
+mod normalize;
+mod paths;
+mod secret;
+mod secret_hash;
+mod validate;
+
+pub use document::{ConfigDocument, KeyPath, Segment};
+pub use env::Env;
+pub use error::{ConfigError, Warning};
+pub use example::{EXAMPLE_CONFIG, write_example_if_missing};
+pub use load::{LoadOptions, Loaded, load, load_str, load_with};
+pub use paths::Paths;
+pub use resolved::Config;
+pub use secret::{REDACTED, Secret};
+pub use secret_hash::{BCRYPT_COST, is_bcrypt_hash};
+pub use validate::validate;

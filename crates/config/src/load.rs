@@ -1,0 +1,199 @@
+//! The load pipeline (spec §3), in order:
+//!
+//! 1. read the file (cloud mode: missing/empty/unparsable ⇒ empty config);
+//! 2. parse into [`RawConfig`] (type errors name the key path);
+//! 3. validate (errors stop here; unknown keys become warnings);
+//! 4. hash a plaintext management secret (bcrypt, cost 10);
+//! 5. migrate legacy keys;
+//! 6. write the hash / migration back through the comment-preserving writer;
+//! 7. resolve defaults and normalisations into [`Config`].
+//!
+//! Loading never logs; the caller logs the returned warnings.
+
+use std::path::Path;
+
+use sha2::{Digest, Sha256};
+
+use crate::{
+    ConfigError, Env, Paths, Warning,
+    document::ConfigDocument,
+    migrate::migrate,
+    raw::RawConfig,
+    resolved::Config,
+    save::{SaveOptions, save_file},
+    secret_hash::{hash_secret, is_bcrypt_hash},
+    validate::validate,
+};
+
+/// What a successful load produced.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    /// The resolved configuration.
+    pub config: Config,
+    /// The raw configuration after hashing and migration: what the file holds (or
+    /// will hold after the next save). The management API edits this and hands it
+    /// to [`ConfigDocument::sync_raw`].
+    pub raw: RawConfig,
+    /// Things the caller should log (unknown keys, legacy keys, odd values).
+    pub warnings: Vec<Warning>,
+    /// SHA-256 of the file bytes as they are on disk after the load.
+    pub content_hash: [u8; 32],
+}
+
+/// Options for [`load_with`].
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    /// Environment overrides. [`load`] uses [`Env::from_process`].
+    pub env: Env,
+    /// Do not write the hashed secret or the migrated config back to the file.
+    pub is_read_only: bool,
+    /// How write-backs reach the disk.
+    pub save: SaveOptions,
+}
+
+impl LoadOptions {
+    /// Options reading the process environment.
+    pub fn from_process() -> Self {
+        Self {
+            env: Env::from_process(),
+            ..Self::default()
+        }
+    }
+}
+
+/// Loads `path` with the process environment. See the module docs for the steps.
+pub fn load(path: impl AsRef<Path>) -> Result<Loaded, ConfigError> {
+    load_with(path.as_ref(), &LoadOptions::from_process())
+}
+
+/// Loads `path` with explicit options.
+pub fn load_with(path: &Path, opts: &LoadOptions) -> Result<Loaded, ConfigError> {
+    let mut warnings = Vec::new();
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(err) if opts.env.deploy_cloud => {
+            warnings.push(Warning::new(
+                ".",
+                format!("cloud mode, config not read: {err}"),
+            ));
+            String::new()
+        }
+        Err(source) => {
+            return Err(ConfigError::Read {
+                file: path.to_path_buf(),
+                source,
+            });
+        }
+    };
+    let staged = stage(&text, opts, &mut warnings)?;
+    let mut final_text = text;
+    let is_writable = !opts.is_read_only && !opts.env.deploy_cloud;
+    if is_writable && (staged.new_hash.is_some() || staged.is_migrated) {
+        match write_back(path, &final_text, &staged, opts) {
+            Ok(text) => final_text = text,
+            Err(err) if staged.is_migrated => {
+                return Err(ConfigError::Write {
+                    file: path.to_path_buf(),
+                    source: std::io::Error::other(format!(
+                        "failed to persist migrated legacy config: {err}"
+                    )),
+                });
+            }
+            Err(err) => warnings.push(Warning::new(
+                "remote-management.secret-key",
+                format!("hashed in memory but not written back: {err}"),
+            )),
+        }
+    }
+    let paths = Paths::resolve(path, &opts.env);
+    let config = Config::resolve(&staged.raw, &opts.env, paths, &mut warnings);
+    Ok(Loaded {
+        config,
+        raw: staged.raw,
+        warnings,
+        content_hash: sha256(final_text.as_bytes()),
+    })
+}
+
+/// Runs the pipeline on text without touching any file (for validating a
+/// `PUT /config.yaml` body). `path` only feeds [`Paths`].
+pub fn load_str(text: &str, path: &Path, env: &Env) -> Result<Loaded, ConfigError> {
+    let mut warnings = Vec::new();
+    let opts = LoadOptions {
+        env: env.clone(),
+        is_read_only: true,
+        save: SaveOptions::default(),
+    };
+    let staged = stage(text, &opts, &mut warnings)?;
+    let config = Config::resolve(&staged.raw, env, Paths::resolve(path, env), &mut warnings);
+    Ok(Loaded {
+        config,
+        raw: staged.raw,
+        warnings,
+        content_hash: sha256(text.as_bytes()),
+    })
+}
+
+/// SHA-256 of some bytes (the watcher's change detector).
+pub(crate) fn sha256(bytes: &[u8]) -> [u8; 32] {
+    Sha256::digest(bytes).into()
+}
+
+struct Staged {
+    raw: RawConfig,
+    /// The freshly computed hash, when the file held a plaintext secret.
+    new_hash: Option<String>,
+    is_migrated: bool,
+}
+
+fn stage(
+    text: &str,
+    opts: &LoadOptions,
+    warnings: &mut Vec<Warning>,
+) -> Result<Staged, ConfigError> {
+    let mut raw = match RawConfig::from_yaml(text) {
+        Ok(raw) => raw,
+        Err(err) if opts.env.deploy_cloud => {
+            warnings.push(Warning::new(
+                ".",
+                format!("cloud mode, config ignored: {err}"),
+            ));
+            RawConfig::default()
+        }
+        Err(err) => return Err(err),
+    };
+    warnings.extend(validate(&raw)?);
+    let mut new_hash = None;
+    if let Some(management) = raw.remote_management.as_mut() {
+        let secret = management.secret_key.as_deref().unwrap_or_default();
+        if !secret.is_empty() && !is_bcrypt_hash(secret) {
+            let hash = hash_secret(secret)?;
+            management.secret_key = Some(hash.clone());
+            new_hash = Some(hash);
+        }
+    }
+    let is_migrated = migrate(&mut raw);
+    Ok(Staged {
+        raw,
+        new_hash,
+        is_migrated,
+    })
+}
+
+/// Applies the hash and/or migration to the file text and saves it. Returns the new text.
+fn write_back(
+    path: &Path,
+    text: &str,
+    staged: &Staged,
+    opts: &LoadOptions,
+) -> Result<String, ConfigError> {
+    let mut doc = ConfigDocument::parse(text)?;
+    if staged.is_migrated {
+        doc.sync_raw(&staged.raw)?;
+    } else if let Some(hash) = &staged.new_hash {
+        doc.set_str(&["remote-management", "secret-key"], hash)?;
+    }
+    let new_text = doc.text().to_owned();
+    save_file(path, new_text.as_bytes(), &opts.save)?;
+    Ok(new_text)
+}
