@@ -137,6 +137,12 @@ pub fn lookup_static(id: &str) -> Option<ModelInfo> {
         .find_map(|catalog| catalog.models().into_iter().find(|m| m.id == id))
 }
 
+/// Thinking support and max output tokens (0 = unknown) that Antigravity's static
+/// configuration attaches to a live-fetched model alias (providers spec §2.2).
+pub fn antigravity_decoration(alias: &str) -> Option<(Option<ThinkingSupport>, u32)> {
+    tables::antigravity(alias)
+}
+
 /// `owned_by` and `type` of aliased models registered by a provider's per-key `models`.
 pub fn alias_owner(provider: &Provider) -> (&'static str, &'static str) {
     match provider {
@@ -175,6 +181,15 @@ mod tests {
         );
         assert_eq!(gpt.owned_by, "openai");
         assert!(lookup_static("no-such-model").is_none());
+    }
+
+    #[test]
+    fn antigravity_decorations() {
+        let (thinking, output) =
+            antigravity_decoration("gemini-claude-opus-4-5-thinking").expect("known alias");
+        assert_eq!(output, 64000);
+        assert_eq!(thinking.expect("thinking").max, 200_000);
+        assert!(antigravity_decoration("gpt-5").is_none());
     }
 
     #[test]

@@ -158,6 +158,28 @@ const IFLOW: &[Row] = &[
     row("minimax-m2.1", "MiniMax-M2.1", 1_766_361_600, 0, 0, IFLOW_LEVELS),
 ];
 
+/// Antigravity decorations (keyed by alias): thinking support and output limit of
+/// models that are fetched live, not registered from a table.
+#[rustfmt::skip]
+const ANTIGRAVITY: &[Row] = &[
+    row("gemini-2.5-flash", "", 0, 0, 0, FLASH),
+    row("gemini-2.5-flash-lite", "", 0, 0, 0, FLASH),
+    row("gemini-2.5-computer-use-preview-10-2025", "", 0, 0, 0, PRO),
+    row("gemini-3-pro-preview", "", 0, 0, 0, G3_PRO),
+    row("gemini-3-pro-image-preview", "", 0, 0, 0, G3_PRO),
+    row("gemini-3-flash-preview", "", 0, 0, 0, G3_FLASH),
+    row("gemini-claude-sonnet-4-5-thinking", "", 0, 0, 64000, budget(1024, 200_000, false)),
+    row("gemini-claude-opus-4-5-thinking", "", 0, 0, 64000, budget(1024, 200_000, false)),
+];
+
+/// Thinking support and max output tokens of an Antigravity alias.
+pub(super) fn antigravity(alias: &str) -> Option<(Option<ThinkingSupport>, u32)> {
+    ANTIGRAVITY
+        .iter()
+        .find(|row| row.id == alias)
+        .map(|row| (row.thinking, row.output))
+}
+
 /// Builds the models of one catalog.
 pub(super) fn catalog(catalog: Catalog) -> Vec<ModelInfo> {
     match catalog {

@@ -101,6 +101,9 @@ fn alias_list(spec: &CredentialSpec, now_unix: i64) -> Vec<Registration> {
             continue;
         }
         let upstream_static = models::lookup_static(name);
+        let antigravity = (spec.provider == Provider::Antigravity)
+            .then(|| models::antigravity_decoration(id))
+            .flatten();
         let info = ModelInfo {
             id: id.to_owned(),
             owned_by: if is_compat {
@@ -109,16 +112,24 @@ fn alias_list(spec: &CredentialSpec, now_unix: i64) -> Vec<Registration> {
                 owned_by.to_owned()
             },
             kind: kind.to_owned(),
-            display_name: if is_compat {
+            // Antigravity and OpenAI-compatible models show their client ID.
+            display_name: if is_compat || spec.provider == Provider::Antigravity {
                 id.to_owned()
             } else {
                 name.to_owned()
             },
             created: now_unix,
             context_length: upstream_static.as_ref().map_or(0, |m| m.context_length),
-            max_output_tokens: upstream_static.as_ref().map_or(0, |m| m.max_output_tokens),
+            max_output_tokens: antigravity
+                .map(|(_, output)| output)
+                .filter(|output| *output > 0)
+                .or(upstream_static.as_ref().map(|m| m.max_output_tokens))
+                .unwrap_or(0),
             gemini: None,
-            thinking: upstream_static.and_then(|m| m.thinking),
+            thinking: match antigravity {
+                Some((thinking, _)) => thinking,
+                None => upstream_static.and_then(|m| m.thinking),
+            },
         };
         out.push(Registration {
             info,

@@ -193,3 +193,23 @@ fn disabled_credentials_register_nothing() {
     let registry = ModelRegistry::build(&set(vec![off]), 0);
     assert!(registry.listed(|_, _| true).is_empty());
 }
+
+#[test]
+fn antigravity_models_come_from_the_spec_and_get_decorated() {
+    let mut file = oauth("antigravity-me.json", Provider::Antigravity);
+    file.models = aliases(&[(
+        "claude-opus-4-5-thinking",
+        "gemini-claude-opus-4-5-thinking",
+    )]);
+    let registry = ModelRegistry::build(&set(vec![file]), 0);
+    let info = registry
+        .get("gemini-claude-opus-4-5-thinking")
+        .expect("registered");
+    assert_eq!(
+        (info.owned_by.as_str(), info.kind.as_str()),
+        ("antigravity", "antigravity")
+    );
+    assert_eq!(info.display_name, "gemini-claude-opus-4-5-thinking");
+    assert_eq!(info.max_output_tokens, 64000);
+    assert_eq!(info.thinking.expect("thinking").max, 200_000);
+}
