@@ -79,7 +79,15 @@ impl Codec {
             }
             Ok(req)
         } else {
-            parse(body)
+            let mut req: GenerateContentRequest = parse(body)?;
+            // A `:countTokens` body may wrap the request as `generateContentRequest`.
+            if req.contents.is_empty()
+                && let Some(inner) = req.extra.remove("generateContentRequest")
+            {
+                req = serde_json::from_value(inner)
+                    .map_err(|e| crate::error::from_json_error(&e, "generateContentRequest"))?;
+            }
+            Ok(req)
         }
     }
 

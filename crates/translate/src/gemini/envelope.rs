@@ -14,15 +14,17 @@ use crate::raw_edit::{Edit, edit_top_level, find_member, scan_object};
 
 use super::request_from_ir::default_safety_settings;
 
-/// Same-format request: writes the upstream model; plain Gemini also gets the default
-/// safety settings when it has none (either spelling).
+/// Same-format request. Plain Gemini bodies are returned unchanged (validated only): the
+/// model travels in the URL, and the same path carries `:countTokens` bodies, which reject
+/// `model` and `safetySettings`. Envelope bodies get the upstream model written.
 pub fn passthrough(
     format: Format,
     body: &[u8],
     ctx: &RequestContext,
 ) -> Result<Vec<u8>, TranslateError> {
     if format == Format::Gemini {
-        return with_model_and_safety(body, ctx);
+        scan_object(body)?;
+        return Ok(body.to_vec());
     }
     edit_top_level(body, &[Edit::set_string("model", &ctx.upstream_model)])
 }

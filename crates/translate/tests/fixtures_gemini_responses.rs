@@ -1,0 +1,69 @@
+//! Fixture tests for every pair involving Gemini, Gemini CLI, Antigravity, Responses or
+//! Codex, run through the shared `check` helper of `fixtures.rs` (same layout and
+//! `UPDATE_EXPECT=1` behaviour). Directory names use format ids (`gemini-cli`,
+//! `openai-response`); Rust names use `_` and are mapped by [`dir`].
+
+#![allow(non_snake_case, reason = "module names mirror fixture directory names")]
+
+#[path = "fixtures.rs"]
+#[allow(
+    dead_code,
+    reason = "only the check helper is used from the shared harness"
+)]
+mod shared;
+
+/// `gemini_cli` → `gemini-cli`, `openai_response` → `openai-response`.
+fn dir(pair: &str, case: &str) -> String {
+    let pair = pair
+        .replace("gemini_cli", "gemini-cli")
+        .replace("openai_response", "openai-response");
+    format!("{pair}/{case}")
+}
+
+macro_rules! fixtures {
+    ($($pair:ident => [$($case:ident),* $(,)?]),* $(,)?) => {
+        /// Every case listed below, so orphan fixture directories are detected.
+        const LISTED: &[&str] = &[$($(concat!(stringify!($pair), "/", stringify!($case))),*),*];
+        $(mod $pair { $(#[test] fn $case() { super::shared::check(&super::dir(stringify!($pair), stringify!($case))); })* })*
+    };
+}
+
+fixtures! {
+    claude__codex => [request_basic],
+    claude__gemini => [count_tokens_basic, request_thinking_tools],
+    gemini_cli__gemini => [request_unwrap],
+    gemini__antigravity => [request_wrap],
+    gemini__claude => [request_full],
+    gemini__codex => [request_full],
+    gemini__gemini => [request_passthrough_bytes],
+    gemini__gemini_cli => [request_wrap],
+    gemini__openai => [request_full],
+    gemini__openai_response => [count_tokens_local, request_full],
+    openai_response__claude => [request_full],
+    openai_response__codex => [request_passthrough],
+    openai_response__gemini => [request_full],
+    openai_response__gemini_cli => [request_string_input],
+    openai_response__openai => [request_full],
+    openai__antigravity => [request_claude_schema_cleaned],
+    openai__codex => [request_long_tool_names],
+    openai__gemini => [request_basic],
+    openai__gemini_cli => [request_gemini3_effort],
+}
+
+#[test]
+fn every_gemini_and_responses_fixture_is_listed() {
+    let listed: Vec<String> = LISTED
+        .iter()
+        .map(|c| {
+            let (p, n) = c.split_once('/').expect("pair/case");
+            dir(p, n)
+        })
+        .collect();
+    let ours = ["gemini", "openai-response", "codex", "antigravity"];
+    for case in shared::all_cases() {
+        let pair = case.split('/').next().unwrap_or("");
+        if ours.iter().any(|f| pair.contains(f)) {
+            assert!(listed.contains(&case), "fixture {case} has no test");
+        }
+    }
+}
