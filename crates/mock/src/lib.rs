@@ -15,8 +15,10 @@
 //!
 //! # Deterministic behaviour
 //!
-//! * The reply text is `Mock reply to: <last user text>`; every base64 image in the last
-//!   user turn adds ` [image <mime> <bytes> bytes]`.
+//! * The reply text is `Mock reply to: <last user text>` (the text's first 256 words,
+//!   then ` ...`); every base64 image in the last user turn adds
+//!   ` [image <mime> <bytes> bytes]`. A model name containing `words-<n>` makes the reply
+//!   exactly `n` words (that text repeated), to size benchmark outputs.
 //! * When the request declares tools and the last turn is a user message, the reply is
 //!   a tool call to the first tool, with arguments built from its schema (strings get
 //!   the user text, numbers `1`, booleans `true`, arrays `[]`, objects `{}`). When the

@@ -13,6 +13,10 @@ use crate::content::{Conversation, LastTurn, Tool, words};
 
 /// Words per streamed text delta.
 const WORDS_PER_DELTA: usize = 3;
+/// Longest echo of the user text, in words, so huge prompts do not make huge replies.
+const MAX_ECHO_WORDS: usize = 256;
+/// Largest reply `words-<n>` may ask for.
+const MAX_SIZED_WORDS: usize = 1_000_000;
 
 /// What the mock answers.
 #[derive(Debug, Clone)]
@@ -82,7 +86,10 @@ impl Reply {
                     echo.push_str(note);
                 }
                 let reply_text = if calls.is_empty() {
-                    format!("Mock reply to: {echo}")
+                    sized_text(
+                        &format!("Mock reply to: {}", capped(&echo)),
+                        &conversation.model,
+                    )
                 } else {
                     String::new()
                 };
@@ -239,6 +246,44 @@ fn value_for(schema: &Value, user_text: &str) -> Value {
     }
 }
 
+/// The first [`MAX_ECHO_WORDS`] words of `text` (unchanged when shorter).
+fn capped(text: &str) -> String {
+    match text.split_whitespace().nth(MAX_ECHO_WORDS) {
+        None => text.to_owned(),
+        Some(_) => {
+            let head: Vec<&str> = text.split_whitespace().take(MAX_ECHO_WORDS).collect();
+            format!("{} ...", head.join(" "))
+        }
+    }
+}
+
+/// Applies `words-<n>` from the model name: the reply becomes exactly `n` words,
+/// repeating `text` as needed, so benchmarks can choose the output size.
+fn sized_text(text: &str, model: &str) -> String {
+    let model = model.to_ascii_lowercase();
+    let Some(at) = model.find("words-") else {
+        return text.to_owned();
+    };
+    let digits: String = model[at + "words-".len()..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    let Ok(count) = digits.parse::<usize>() else {
+        return text.to_owned();
+    };
+    let words: Vec<&str> = text.split_whitespace().collect();
+    if words.is_empty() {
+        return text.to_owned();
+    }
+    let sized: Vec<&str> = words
+        .iter()
+        .copied()
+        .cycle()
+        .take(count.min(MAX_SIZED_WORDS))
+        .collect();
+    sized.join(" ")
+}
+
 fn split_words(text: &str) -> Vec<&str> {
     let mut deltas = Vec::new();
     let mut start = 0;
@@ -308,6 +353,18 @@ mod tests {
             reply.tool_calls[0].arguments_json
         );
         assert!(reply.text.is_empty());
+    }
+
+    #[test]
+    fn words_model_sizes_the_reply_and_long_prompts_are_capped() {
+        let mut conversation = user("hi");
+        conversation.model = "bench-words-7".into();
+        let reply = Reply::for_conversation(&conversation);
+        assert_eq!(reply.text, "Mock reply to: hi Mock reply to:");
+        assert_eq!(reply.usage.output, 7);
+        let long = vec!["w"; 300].join(" ");
+        let reply = Reply::for_conversation(&user(&long));
+        assert_eq!(words(&reply.text), 3 + 256 + 1);
     }
 
     #[test]

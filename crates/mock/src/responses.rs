@@ -9,6 +9,8 @@
 //! message, function calls. Credential: `Authorization: Bearer`. This module must not
 //! decide reply content nor validate (`validate::responses`).
 
+mod stream;
+
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::HeaderMap;
@@ -18,12 +20,11 @@ use serde_json::{Map, Value, json};
 use crate::content::{
     Conversation, LastTurn, TokenCounter, Tool, UserTurn, flatten_text, url_note,
 };
-use crate::errors::{Flavor, MockError, mid_stream_error};
-use crate::faults::Faults;
+use crate::errors::{Flavor, MockError};
 use crate::incoming::{admit, bearer, model_of, parse_json};
 use crate::reply::Reply;
 use crate::server::AppState;
-use crate::sse::{event_frame, json_response, sse_response};
+use crate::sse::json_response;
 use crate::validate;
 
 /// Request fields echoed into the response object.
@@ -89,7 +90,7 @@ async fn handle(
     }
     let reply = Reply::for_conversation(&conversation(&body));
     if body.get("stream").and_then(Value::as_bool) == Some(true) {
-        Ok(stream(&reply, &body, &faults))
+        Ok(stream::stream(&reply, &body, &faults))
     } else {
         Ok(json_response(
             &response_object(&reply, &body, true),
@@ -278,151 +279,4 @@ fn response_object(reply: &Reply, request: &Value, is_done: bool) -> Value {
         object.extend(extra);
     }
     Value::Object(object)
-}
-
-fn stream(reply: &Reply, request: &Value, faults: &Faults) -> Response {
-    let mut events = Events::default();
-    let start = response_object(reply, request, false);
-    events.push("response.created", json!({"response": start}));
-    events.push("response.in_progress", json!({"response": start}));
-    for (output_index, item) in output_items(reply).into_iter().enumerate() {
-        stream_item(&mut events, reply, output_index, item);
-    }
-    let finish = if reply.is_truncated {
-        "response.incomplete"
-    } else {
-        "response.completed"
-    };
-    events.push(
-        finish,
-        json!({"response": response_object(reply, request, true)}),
-    );
-    let error = mid_stream_error(Flavor::OpenAi).body(Flavor::OpenAi)["error"].clone();
-    let error_frame = event_frame(
-        "error",
-        &json!({"type": "error", "code": "server_error",
-        "message": error["message"], "param": null, "sequence_number": events.next}),
-    );
-    sse_response(events.frames, faults, error_frame)
-}
-
-fn stream_item(events: &mut Events, reply: &Reply, output_index: usize, item: Value) {
-    let id = item["id"].clone();
-    let mut added = item.clone();
-    match item["type"].as_str() {
-        Some("reasoning") => {
-            added["summary"] = json!([]);
-            events.push(
-                "response.output_item.added",
-                json!({"output_index": output_index, "item": added}),
-            );
-            let at = json!({"item_id": id, "output_index": output_index, "summary_index": 0});
-            events.push_at(
-                "response.reasoning_summary_part.added",
-                &at,
-                json!({"part": {"type": "summary_text", "text": ""}}),
-            );
-            for piece in reply.thinking_deltas() {
-                events.push_at(
-                    "response.reasoning_summary_text.delta",
-                    &at,
-                    json!({"delta": piece}),
-                );
-            }
-            let text = item["summary"][0]["text"].clone();
-            events.push_at(
-                "response.reasoning_summary_text.done",
-                &at,
-                json!({"text": text}),
-            );
-            events.push_at(
-                "response.reasoning_summary_part.done",
-                &at,
-                json!({"part": {"type": "summary_text", "text": text}}),
-            );
-        }
-        Some("message") => {
-            added["status"] = json!("in_progress");
-            added["content"] = json!([]);
-            events.push(
-                "response.output_item.added",
-                json!({"output_index": output_index, "item": added}),
-            );
-            let at = json!({"item_id": id, "output_index": output_index, "content_index": 0});
-            let empty =
-                json!({"type": "output_text", "annotations": [], "logprobs": [], "text": ""});
-            events.push_at("response.content_part.added", &at, json!({"part": empty}));
-            for piece in reply.text_deltas() {
-                events.push_at(
-                    "response.output_text.delta",
-                    &at,
-                    json!({"delta": piece, "logprobs": []}),
-                );
-            }
-            events.push_at(
-                "response.output_text.done",
-                &at,
-                json!({"text": reply.text, "logprobs": []}),
-            );
-            events.push_at(
-                "response.content_part.done",
-                &at,
-                json!({"part": item["content"][0]}),
-            );
-        }
-        _ => {
-            added["status"] = json!("in_progress");
-            added["arguments"] = json!("");
-            events.push(
-                "response.output_item.added",
-                json!({"output_index": output_index, "item": added}),
-            );
-            let at = json!({"item_id": id, "output_index": output_index});
-            let call = reply
-                .tool_calls
-                .iter()
-                .find(|c| json!(c.id("fc_mock_")) == id);
-            for piece in call.map(|c| c.argument_deltas()).unwrap_or_default() {
-                events.push_at(
-                    "response.function_call_arguments.delta",
-                    &at,
-                    json!({"delta": piece}),
-                );
-            }
-            events.push_at(
-                "response.function_call_arguments.done",
-                &at,
-                json!({"arguments": item["arguments"]}),
-            );
-        }
-    }
-    events.push(
-        "response.output_item.done",
-        json!({"output_index": output_index, "item": item}),
-    );
-}
-
-/// Numbered Responses stream events.
-#[derive(Default)]
-struct Events {
-    frames: Vec<Bytes>,
-    next: u64,
-}
-
-impl Events {
-    fn push(&mut self, kind: &str, mut payload: Value) {
-        payload["type"] = json!(kind);
-        payload["sequence_number"] = json!(self.next);
-        self.next += 1;
-        self.frames.push(event_frame(kind, &payload));
-    }
-
-    /// Pushes an event whose location fields (`item_id`, indices) come from `at`.
-    fn push_at(&mut self, kind: &str, at: &Value, fields: Value) {
-        let mut payload = at.clone();
-        if let (Value::Object(payload), Value::Object(fields)) = (&mut payload, fields) {
-            payload.extend(fields);
-        }
-        self.push(kind, payload);
-    }
 }

@@ -9,6 +9,7 @@ use std::io::{self, Write};
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+use axum::serve::ListenerExt;
 use serde_json::Value;
 use tokio::net::{TcpListener, ToSocketAddrs};
 use tokio::sync::oneshot;
@@ -50,6 +51,7 @@ impl MockUpstream {
         let addr = listener.local_addr()?;
         let state = AppState::default();
         let app = crate::routes::app(state.clone());
+        let listener = listener.tap_io(set_nodelay);
         let (shutdown, stopped) = oneshot::channel::<()>();
         tokio::spawn(async move {
             let serve = axum::serve(listener, app).with_graceful_shutdown(async move {
@@ -134,9 +136,16 @@ pub async fn run_standalone(host: &str, port: u16) -> io::Result<()> {
         stdout.flush()?;
     }
     let app = crate::routes::app(AppState::default());
-    axum::serve(listener, app)
+    axum::serve(listener.tap_io(set_nodelay), app)
         .with_graceful_shutdown(shutdown_signal())
         .await
+}
+
+/// Disables Nagle's algorithm: stream frames are small separate writes, and without
+/// this the client's delayed ACK can stall each one for tens of milliseconds.
+fn set_nodelay(tcp: &mut tokio::net::TcpStream) {
+    // Best effort: a socket that refuses the option still works, only slower.
+    let _ = tcp.set_nodelay(true);
 }
 
 async fn shutdown_signal() {
