@@ -22,6 +22,7 @@
 
 pub mod auth_file;
 pub mod credential;
+pub mod from_config;
 pub mod health;
 pub mod models;
 pub mod pool;
