@@ -209,12 +209,12 @@ pub fn from_ir(resp: &ir::Response, ctx: &ResponseContext) -> GenerateContentRes
     }
 }
 
-/// The model name shown to the client: the upstream's, else the alias it asked for.
+/// The model name shown to the client: the alias it asked for, else the upstream's.
 pub(super) fn model_name(upstream: &str, ctx: &ResponseContext) -> String {
-    if upstream.is_empty() {
-        ctx.client_model.clone()
-    } else {
+    if ctx.client_model.is_empty() {
         upstream.to_owned()
+    } else {
+        ctx.client_model.clone()
     }
 }
 

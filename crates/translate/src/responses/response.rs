@@ -267,10 +267,10 @@ pub fn from_ir(resp: &ir::Response, ctx: &ResponseContext) -> Response {
         object: "response".into(),
         created_at: resp.created.unwrap_or(ctx.created),
         status: status.into(),
-        model: Some(if resp.model.is_empty() {
-            ctx.client_model.clone()
-        } else {
+        model: Some(if ctx.client_model.is_empty() {
             resp.model.clone()
+        } else {
+            ctx.client_model.clone()
         }),
         output,
         usage: resp.usage.as_ref().map(usage_from_ir),

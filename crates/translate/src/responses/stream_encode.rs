@@ -129,7 +129,7 @@ impl ResponsesStreamEncoder {
         }
         self.has_started = true;
         self.id = response_id(if id.is_empty() { "proxy" } else { id });
-        if !model.is_empty() {
+        if self.model.is_empty() {
             self.model = model.to_owned();
         }
         if let Some(c) = created {
