@@ -8,7 +8,7 @@ use tokio::time;
 use super::*;
 use crate::credential::OAuthAlias;
 use crate::retry::NoCredentialKind;
-use crate::select::Pick;
+use crate::select::{Pick, Selection};
 use crate::settings::Strategy;
 use crate::testing::{aliases, api_key, id, oauth, set};
 
@@ -350,4 +350,12 @@ async fn consecutive_requests_rotate_providers() {
         .map(|_| candidate(&pool, "qwen3-coder-plus").provider)
         .collect();
     assert_eq!(first, [Provider::Iflow, Provider::Qwen, Provider::Iflow]);
+}
+
+#[test]
+fn pool_and_selection_can_cross_await_points() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<Pool>();
+    assert_send_sync::<Selection<'static>>();
+    assert_send_sync::<Pick>();
 }
