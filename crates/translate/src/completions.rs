@@ -179,6 +179,7 @@ impl StreamEncoder for TextEncoder {
             StreamEvent::Error { kind, message } => {
                 let body = serde_json::json!({"error": {"message": message, "type": kind}});
                 out.push(SseEvent::data(body.to_string()));
+                self.done = true;
             }
             _ => {}
         }

@@ -79,14 +79,26 @@ pub struct Member {
 /// Applies `edits` to the top-level object in `body`.
 pub fn edit_top_level(body: &[u8], edits: &[Edit<'_>]) -> Result<Vec<u8>, TranslateError> {
     let (members, close) = scan_object(body)?;
-    // (range to replace, replacement) sorted by position; appends go before `}`.
-    let mut splices: Vec<(Range<usize>, String)> = Vec::new();
+    let position = |key: &str| members.iter().position(|m| m.key == key);
+    let mut removed: Vec<usize> = edits
+        .iter()
+        .filter(|e| matches!(e.op, EditOp::Remove))
+        .filter_map(|e| position(e.key))
+        .collect();
+    removed.sort_unstable();
+    removed.dedup();
+    // (range to replace, replacement); appends go just before the closing brace.
+    let mut splices: Vec<(Range<usize>, String)> = removal_ranges(&members, &removed)
+        .into_iter()
+        .map(|r| (r, String::new()))
+        .collect();
     let mut appends = String::new();
-    let mut has_members = !members.is_empty();
+    let mut has_members = removed.len() < members.len();
     for edit in edits {
-        let found = members.iter().find(|m| m.key == edit.key);
-        match (&edit.op, found) {
-            (EditOp::Set(json), Some(m)) => splices.push((m.value.clone(), json.clone())),
+        match (&edit.op, position(edit.key)) {
+            (EditOp::Set(json), Some(i)) if !removed.contains(&i) => {
+                splices.push((members[i].value.clone(), json.clone()));
+            }
             (EditOp::Set(json) | EditOp::SetIfAbsent(json), None) => {
                 if has_members {
                     appends.push(',');
@@ -96,11 +108,7 @@ pub fn edit_top_level(body: &[u8], edits: &[Edit<'_>]) -> Result<Vec<u8>, Transl
                 appends.push_str(json);
                 has_members = true;
             }
-            (EditOp::SetIfAbsent(_), Some(_)) => {}
-            (EditOp::Remove, Some(m)) => {
-                splices.push((removal_range(body, &members, m), String::new()))
-            }
-            (EditOp::Remove, None) => {}
+            _ => {}
         }
     }
     splices.sort_by_key(|(r, _)| r.start);
@@ -108,7 +116,7 @@ pub fn edit_top_level(body: &[u8], edits: &[Edit<'_>]) -> Result<Vec<u8>, Transl
     let mut pos = 0;
     for (range, text) in splices {
         if range.start < pos {
-            continue; // overlapping edits of the same key: first wins
+            continue; // a second edit of the same value: the first one wins
         }
         out.extend_from_slice(&body[pos..range.start]);
         out.extend_from_slice(text.as_bytes());
@@ -126,21 +134,34 @@ pub fn find_member(body: &[u8], key: &str) -> Result<Option<Member>, TranslateEr
     Ok(members.into_iter().find(|m| m.key == key))
 }
 
-/// Range to delete for removing member `m`, including one adjacent comma.
-fn removal_range(body: &[u8], members: &[Member], m: &Member) -> Range<usize> {
-    let idx = members
-        .iter()
-        .position(|x| x.member == m.member)
-        .unwrap_or(0);
-    if let Some(next) = members.get(idx + 1) {
-        m.member.start..next.member.start
-    } else if idx > 0 {
-        let prev_end = members[idx - 1].value.end;
-        let _ = body;
-        prev_end..m.member.end
-    } else {
-        m.member.clone()
+/// Ranges to delete for the members at `removed` (sorted indexes). Each run of adjacent
+/// removed members goes together with one separating comma, so the result stays valid.
+fn removal_ranges(members: &[Member], removed: &[usize]) -> Vec<Range<usize>> {
+    let mut ranges = Vec::new();
+    let mut i = 0;
+    while i < removed.len() {
+        let first = removed[i];
+        let mut last = first;
+        while i + 1 < removed.len() && removed[i + 1] == last + 1 {
+            i += 1;
+            last = removed[i];
+        }
+        i += 1;
+        let (Some(f), Some(l)) = (members.get(first), members.get(last)) else {
+            continue;
+        };
+        ranges.push(
+            match (
+                first.checked_sub(1).and_then(|p| members.get(p)),
+                members.get(last + 1),
+            ) {
+                (Some(prev), _) => prev.value.end..l.member.end,
+                (None, Some(next)) => f.member.start..next.member.start,
+                (None, None) => f.member.start..l.member.end,
+            },
+        );
     }
+    ranges
 }
 
 /// Validates `body` as JSON and lists its top-level members plus the index of the closing
@@ -279,6 +300,14 @@ mod tests {
             ),
             r#"{"a":1}"#
         );
+        assert_eq!(
+            edit(
+                r#"{"a":1,"b":2,"c":3}"#,
+                &[Edit::remove("a"), Edit::remove("b")]
+            ),
+            r#"{"c":3}"#
+        );
+        assert_eq!(edit(r#"{"a":1}"#, &[Edit::remove("a")]), r#"{}"#);
         assert_eq!(
             edit(r#"{"a":1}"#, &[Edit::set_raw_if_absent("a", "2".into())]),
             r#"{"a":1}"#

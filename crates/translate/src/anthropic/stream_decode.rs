@@ -81,6 +81,16 @@ impl StreamDecoder for EventDecoder {
                 if !self.blocks.contains(&index) {
                     return Ok(());
                 }
+                // Anthropic opens tool input with an empty `partial_json`; skip empty fragments.
+                let is_empty = match &delta {
+                    Delta::TextDelta { text } => text.is_empty(),
+                    Delta::ThinkingDelta { thinking } => thinking.is_empty(),
+                    Delta::InputJsonDelta { partial_json } => partial_json.is_empty(),
+                    Delta::SignatureDelta { .. } | Delta::Other => false,
+                };
+                if is_empty {
+                    return Ok(());
+                }
                 out.push(match delta {
                     Delta::TextDelta { text } => StreamEvent::TextDelta { index, text },
                     Delta::ThinkingDelta { thinking } => StreamEvent::ThinkingDelta {

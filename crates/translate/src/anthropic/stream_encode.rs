@@ -205,6 +205,21 @@ impl EventEncoder {
     }
 }
 
+/// Anthropic error types; anything else is reported as `api_error`.
+fn error_type(kind: &str) -> &str {
+    match kind {
+        "invalid_request_error"
+        | "authentication_error"
+        | "permission_error"
+        | "not_found_error"
+        | "request_too_large"
+        | "rate_limit_error"
+        | "api_error"
+        | "overloaded_error" => kind,
+        _ => "api_error",
+    }
+}
+
 /// Merges consecutive fragments of the same kind so a replayed block needs one delta each.
 fn coalesce(deltas: Vec<StreamEvent>) -> Vec<StreamEvent> {
     let mut out: Vec<StreamEvent> = Vec::with_capacity(deltas.len());
@@ -286,8 +301,10 @@ impl StreamEncoder for EventEncoder {
             }
             StreamEvent::Ping => Self::push(out, "ping", &json!({"type": "ping"})),
             StreamEvent::Error { kind, message } => {
-                let data = json!({"type": "error", "error": {"type": kind, "message": message}});
+                let data = json!({"type": "error", "error": {"type": error_type(kind), "message": message}});
                 Self::push(out, "error", &data);
+                // An error event ends an Anthropic stream; nothing may follow it.
+                self.done = true;
             }
         }
         Ok(())

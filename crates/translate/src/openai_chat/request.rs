@@ -348,7 +348,11 @@ pub fn encode_chat_request(req: &ir::Request, ctx: &RequestContext) -> ChatReque
         frequency_penalty: s.frequency_penalty,
         logprobs: s.logprobs,
         top_logprobs: s.top_logprobs,
-        user: req.metadata.end_user.clone(),
+        user: req
+            .metadata
+            .end_user
+            .clone()
+            .or_else(|| req.metadata.user_id.clone()),
         metadata: None,
         store: None,
         service_tier: None,
@@ -400,7 +404,7 @@ fn encode_message(m: &Message, out: &mut Vec<ChatMessage>) {
                     Part::ToolResult(r) => out.push(ChatMessage {
                         role: "tool".into(),
                         tool_call_id: Some(r.call_id.clone()),
-                        content: Some(encode_tool_result(&r.content)),
+                        content: Some(mark_error(encode_tool_result(&r.content), r.is_error)),
                         ..ChatMessage::default()
                     }),
                     other => parts.extend(encode_part(other)),
@@ -517,6 +521,15 @@ fn encode_tool_result(content: &ToolResultContent) -> ChatContent {
                 )
             }
         }
+    }
+}
+
+/// Chat has no error flag on tool messages; a failed tool's output is prefixed with
+/// `Error: ` so the model still sees that the call failed.
+fn mark_error(content: ChatContent, is_error: bool) -> ChatContent {
+    match content {
+        ChatContent::Text(t) if is_error => ChatContent::Text(format!("Error: {t}")),
+        other => other,
     }
 }
 

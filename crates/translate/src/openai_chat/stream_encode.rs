@@ -252,6 +252,8 @@ impl StreamEncoder for ChunkEncoder {
             StreamEvent::Error { kind, message } => {
                 let body = serde_json::json!({"error": {"message": message, "type": kind}});
                 out.push(SseEvent::data(body.to_string()));
+                // The error chunk ends the stream: no finish, usage or `[DONE]` after it.
+                self.done = true;
             }
             StreamEvent::BlockStart { .. }
             | StreamEvent::SignatureDelta { .. }
