@@ -24,3 +24,36 @@ pub(crate) fn type_name(value: &Value) -> &'static str {
         Value::Object(_) => "object",
     }
 }
+
+/// Whether `name` is 1 to `max` characters of ASCII letters, digits, `_`, `-` and the
+/// `extra` characters (the tool-name rule every provider applies, with variations).
+pub(crate) fn is_valid_tool_name(name: &str, extra: &[char], max: usize) -> bool {
+    !name.is_empty()
+        && name.chars().count() <= max
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || extra.contains(&c))
+}
+
+/// OpenAI's tool-name check (Chat and Responses), naming the field as `param`.
+pub(crate) fn openai_tool_name(name: &str, param: String) -> Result<(), crate::errors::MockError> {
+    const MAX: usize = 64;
+    let length = name.chars().count();
+    if length > MAX {
+        let message = format!(
+            "Invalid '{param}': string too long. Expected a string with maximum length {MAX}, but got a string with length {length} instead."
+        );
+        return Err(crate::errors::MockError::invalid(message)
+            .param(param)
+            .code("string_above_max_length"));
+    }
+    if !is_valid_tool_name(name, &[], MAX) {
+        let message = format!(
+            "Invalid '{param}': string does not match pattern. Expected a string that matches the pattern '^[a-zA-Z0-9_-]+$'."
+        );
+        return Err(crate::errors::MockError::invalid(message)
+            .param(param)
+            .code("invalid_value"));
+    }
+    Ok(())
+}

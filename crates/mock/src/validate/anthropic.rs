@@ -11,9 +11,35 @@ use std::collections::BTreeSet;
 use serde_json::Value;
 
 use crate::errors::MockError;
+use crate::validate::is_valid_tool_name;
 
 /// Smallest thinking budget the API accepts.
 const MIN_THINKING_BUDGET: u64 = 1024;
+/// Longest custom tool name.
+const MAX_TOOL_NAME: usize = 64;
+/// Body fields `POST /v1/messages` accepts; anything else is "Extra inputs are not
+/// permitted" (e.g. a `betas` field the proxy should have moved into a header).
+const MESSAGES_FIELDS: &[&str] = &[
+    "model",
+    "messages",
+    "max_tokens",
+    "system",
+    "metadata",
+    "stop_sequences",
+    "stream",
+    "temperature",
+    "top_p",
+    "top_k",
+    "tools",
+    "tool_choice",
+    "thinking",
+    "service_tier",
+    "container",
+    "mcp_servers",
+    "context_management",
+    "output_format",
+    "output_config",
+];
 
 /// Validates a Messages request; `is_count` skips what count_tokens does not need.
 pub(crate) fn messages(body: &Value, is_count: bool) -> Result<(), MockError> {
@@ -35,10 +61,80 @@ pub(crate) fn messages(body: &Value, is_count: bool) -> Result<(), MockError> {
             "messages: at least one message is required",
         ));
     }
+    if !is_count {
+        check_known_fields(body)?;
+    }
     check_roles(messages)?;
+    check_content(messages)?;
     check_tool_pairs(messages)?;
+    check_tool_names(body)?;
     if !is_count {
         check_thinking(body)?;
+    }
+    Ok(())
+}
+
+fn check_known_fields(body: &Value) -> Result<(), MockError> {
+    let unknown = body.as_object().and_then(|object| {
+        object
+            .keys()
+            .find(|k| !MESSAGES_FIELDS.contains(&k.as_str()))
+    });
+    match unknown {
+        Some(name) => Err(MockError::invalid(format!(
+            "{name}: Extra inputs are not permitted"
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// Every message but a final assistant one needs content, and text blocks need text.
+fn check_content(messages: &[Value]) -> Result<(), MockError> {
+    let last = messages.len() - 1;
+    for (i, message) in messages.iter().enumerate() {
+        let is_final_assistant =
+            i == last && message.get("role").and_then(Value::as_str) == Some("assistant");
+        let is_empty = match message.get("content") {
+            Some(Value::String(text)) => text.is_empty(),
+            Some(Value::Array(blocks)) => blocks.is_empty(),
+            _ => true,
+        };
+        if is_empty && !is_final_assistant {
+            return Err(MockError::invalid(format!(
+                "messages.{i}: all messages must have non-empty content except for the optional final assistant message"
+            )));
+        }
+        let blocks = message.get("content").and_then(Value::as_array);
+        let has_empty_text = blocks.into_iter().flatten().any(|block| {
+            block.get("type").and_then(Value::as_str) == Some("text")
+                && block
+                    .get("text")
+                    .and_then(Value::as_str)
+                    .is_none_or(str::is_empty)
+        });
+        if has_empty_text {
+            return Err(MockError::invalid(
+                "messages: text content blocks must be non-empty",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Custom tools (no `type`, or `type: "custom"`) need names matching `^[a-zA-Z0-9_-]{1,64}$`.
+fn check_tool_names(body: &Value) -> Result<(), MockError> {
+    let tools = body.get("tools").and_then(Value::as_array);
+    for (i, tool) in tools.into_iter().flatten().enumerate() {
+        let kind = tool.get("type").and_then(Value::as_str).unwrap_or("custom");
+        if kind != "custom" {
+            continue;
+        }
+        let name = tool.get("name").and_then(Value::as_str).unwrap_or("");
+        if !is_valid_tool_name(name, &[], MAX_TOOL_NAME) {
+            return Err(MockError::invalid(format!(
+                "tools.{i}.custom.name: String should match pattern '^[a-zA-Z0-9_-]{{1,{MAX_TOOL_NAME}}}$'"
+            )));
+        }
     }
     Ok(())
 }
@@ -181,6 +277,12 @@ mod tests {
             {"role": "assistant", "content": [{"type": "tool_use", "id": "t1", "name": "f", "input": {}}]},
             {"role": "user", "content": [{"type": "tool_result", "tool_use_id": "t1", "content": "ok"}]}]});
         assert!(messages(&body, false).is_ok());
+        let empty = json!({"model": "m", "max_tokens": 10, "messages": [
+            {"role": "user", "content": [{"type": "text", "text": ""}]}]});
+        assert!(messages(&empty, false).is_err());
+        let betas = json!({"model": "m", "max_tokens": 10, "betas": ["x"],
+            "messages": [{"role": "user", "content": "a"}]});
+        assert!(messages(&betas, false).is_err());
         let twice = json!({"model": "m", "max_tokens": 10, "messages": [
             {"role": "user", "content": "a"}, {"role": "user", "content": "b"}]});
         assert!(messages(&twice, false).is_err());

@@ -10,7 +10,10 @@
 use serde_json::{Map, Value};
 
 use crate::errors::MockError;
+use crate::validate::is_valid_tool_name;
 
+/// Longest function name.
+const MAX_FUNCTION_NAME: usize = 64;
 /// Top-level fields of `GenerateContentRequest`, both spellings.
 const REQUEST_FIELDS: &[&str] = &[
     "contents",
@@ -100,7 +103,9 @@ fn check_contents(body: &Value) -> Result<(), MockError> {
     };
     for (i, content) in contents.iter().enumerate() {
         match content.get("role").and_then(Value::as_str) {
-            None | Some("user") | Some("model") => {}
+            // Older Gemini and Vertex samples send function responses as role "function";
+            // the API still accepts it.
+            None | Some("user") | Some("model") | Some("function") => {}
             Some(_) => return Err(MockError::invalid("Please use a valid role: user, model.")),
         }
         let has_parts = content
@@ -111,6 +116,28 @@ fn check_contents(body: &Value) -> Result<(), MockError> {
             return Err(MockError::invalid(format!(
                 "* GenerateContentRequest.contents[{i}].parts: contents.parts must not be empty.\n"
             )));
+        }
+    }
+    check_call_counts(contents)
+}
+
+/// A turn with N `functionCall` parts must be followed by N `functionResponse` parts.
+fn check_call_counts(contents: &[Value]) -> Result<(), MockError> {
+    let count = |content: &Value, camel: &str, snake: &str| {
+        let parts = content.get("parts").and_then(Value::as_array);
+        parts
+            .into_iter()
+            .flatten()
+            .filter(|p| field(p, camel, snake).is_some())
+            .count()
+    };
+    for pair in contents.windows(2) {
+        let calls = count(&pair[0], "functionCall", "function_call");
+        let responses = count(&pair[1], "functionResponse", "function_response");
+        if calls > 0 && calls != responses {
+            return Err(MockError::invalid(
+                "Please ensure that the number of function response parts is equal to the number of function call parts of the function call turn.",
+            ));
         }
     }
     Ok(())
@@ -138,6 +165,16 @@ fn check_tools(body: &Value) -> Result<(), MockError> {
         let declarations =
             field(tool, "functionDeclarations", "function_declarations").and_then(Value::as_array);
         for (d, declaration) in declarations.into_iter().flatten().enumerate() {
+            let name = declaration
+                .get("name")
+                .and_then(Value::as_str)
+                .unwrap_or("");
+            let starts_well = name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_');
+            if !starts_well || !is_valid_tool_name(name, &['.', ':'], MAX_FUNCTION_NAME) {
+                problems.push(format!(
+                    "* GenerateContentRequest.tools[{t}].function_declarations[{d}].name: Invalid function name. Must start with a letter or an underscore. Must be a-z, A-Z, 0-9, or contain underscores, dots and dashes, with a maximum length of {MAX_FUNCTION_NAME}.\n"
+                ));
+            }
             if let Some(schema) = declaration.get("parameters") {
                 let path = format!("tools[{t}].function_declarations[{d}].parameters");
                 check_schema(schema, &path, &mut problems);
@@ -218,5 +255,14 @@ mod tests {
         let extra = json!({"contents": [{"parts": [{"text": "x"}]}], "session_id": "s"});
         assert!(generate(&extra, false).is_err());
         assert!(generate(&extra, true).is_ok());
+        let calls = json!({"contents": [
+            {"role": "user", "parts": [{"text": "x"}]},
+            {"role": "model", "parts": [{"functionCall": {"name": "f"}}, {"functionCall": {"name": "g"}}]},
+            {"role": "user", "parts": [{"functionResponse": {"name": "f", "response": {}}}]}]});
+        assert!(generate(&calls, false).is_err());
+        let bad_name = with_parameters(json!({"type": "OBJECT"}));
+        let mut bad_name = bad_name;
+        bad_name["tools"][0]["functionDeclarations"][0]["name"] = json!("9lives");
+        assert!(generate(&bad_name, false).is_err());
     }
 }

@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 use serde_json::Value;
 
 use crate::errors::MockError;
-use crate::validate::type_name;
+use crate::validate::{openai_tool_name, type_name};
 
 const ROLES: [&str; 6] = [
     "system",
@@ -47,7 +47,30 @@ pub(crate) fn chat(body: &Value) -> Result<(), MockError> {
         .code("empty_array"));
     }
     check_roles(messages)?;
-    check_tool_pairs(messages)
+    check_tool_pairs(messages)?;
+    check_tools(body)?;
+    let is_streaming = body.get("stream").and_then(Value::as_bool) == Some(true);
+    if body.get("stream_options").is_some_and(|o| !o.is_null()) && !is_streaming {
+        return Err(MockError::invalid(
+            "The 'stream_options' parameter is only allowed when 'stream' is enabled.",
+        )
+        .param("stream_options"));
+    }
+    Ok(())
+}
+
+fn check_tools(body: &Value) -> Result<(), MockError> {
+    let tools = body.get("tools").and_then(Value::as_array);
+    for (i, tool) in tools.into_iter().flatten().enumerate() {
+        if let Some(function) = tool.get("function") {
+            let name = function.get("name").and_then(Value::as_str);
+            let Some(name) = name else {
+                return Err(missing(&format!("tools[{i}].function.name")));
+            };
+            openai_tool_name(name, format!("tools[{i}].function.name"))?;
+        }
+    }
+    Ok(())
 }
 
 fn missing(name: &str) -> MockError {
@@ -138,6 +161,17 @@ mod tests {
                 .as_str()
                 .is_some_and(|m| m.contains("role 'tool'"))
         );
+    }
+
+    #[test]
+    fn bad_tool_name_and_stray_stream_options_are_rejected() {
+        let user = json!([{"role": "user", "content": "hi"}]);
+        let dotted = json!({"model": "m", "messages": user,
+            "tools": [{"type": "function", "function": {"name": "a.b"}}]});
+        assert!(chat(&dotted).is_err());
+        let options =
+            json!({"model": "m", "messages": user, "stream_options": {"include_usage": true}});
+        assert!(chat(&options).is_err());
     }
 
     #[test]

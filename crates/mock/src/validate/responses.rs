@@ -10,6 +10,7 @@ use std::collections::BTreeSet;
 use serde_json::Value;
 
 use crate::errors::MockError;
+use crate::validate::openai_tool_name;
 
 const ROLES: [&str; 4] = ["user", "assistant", "system", "developer"];
 
@@ -22,6 +23,13 @@ pub(crate) fn request(body: &Value) -> Result<(), MockError> {
                     .param(name)
                     .code("missing_required_parameter"),
             );
+        }
+    }
+    let tools = body.get("tools").and_then(Value::as_array);
+    for (i, tool) in tools.into_iter().flatten().enumerate() {
+        if tool.get("type").and_then(Value::as_str) == Some("function") {
+            let name = tool.get("name").and_then(Value::as_str).unwrap_or("");
+            openai_tool_name(name, format!("tools[{i}].name"))?;
         }
     }
     let Some(items) = body.get("input").and_then(Value::as_array) else {
