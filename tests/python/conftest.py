@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import os
 import pathlib
+import select
 import subprocess
 import sys
+import time
 
 import httpx
 import pytest
@@ -32,6 +34,24 @@ def _mock_command() -> list[str]:
         env={**os.environ, "CARGO_TARGET_DIR": target},
     )
     return [str(pathlib.Path(target) / "debug" / "examples" / "mock_upstream"), "mock-upstream", "--port", "0"]
+
+
+def _read_base_url(process: subprocess.Popen, timeout: float = 60.0) -> str:
+    """Reads stdout until the ``listening on`` line (the mock prints it first)."""
+    assert process.stdout is not None
+    deadline = time.monotonic() + timeout
+    seen = []
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([process.stdout], [], [], max(0.0, deadline - time.monotonic()))
+        if not ready:
+            break
+        line = process.stdout.readline()
+        if not line:
+            break
+        if line.startswith(PREFIX):
+            return line[len(PREFIX):].strip()
+        seen.append(line)
+    raise RuntimeError(f"mock upstream did not report its address; stdout was {seen!r}")
 
 
 class Mock:
@@ -58,13 +78,13 @@ class Mock:
 def mock_server():
     """Starts one mock upstream process for the whole session."""
     process = subprocess.Popen(_mock_command(), stdout=subprocess.PIPE, stderr=sys.stderr, text=True)
-    assert process.stdout is not None
-    line = process.stdout.readline().strip()
-    if not line.startswith(PREFIX):
-        process.kill()
-        raise RuntimeError(f"unexpected first line from mock upstream: {line!r}")
     try:
-        yield Mock(line[len(PREFIX):])
+        base_url = _read_base_url(process)
+    except Exception:
+        process.kill()
+        raise
+    try:
+        yield Mock(base_url)
     finally:
         process.terminate()
         try:

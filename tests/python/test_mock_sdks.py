@@ -255,3 +255,27 @@ def test_genai_rate_limit_error(mock):
         client.models.generate_content(model="gemini-2.5-flash", contents="x")
     assert caught.value.code == 429
     assert caught.value.status == "RESOURCE_EXHAUSTED"
+
+
+# --- Failure injection seen through the SDKs ---------------------------------------------
+
+
+def test_scripted_rate_limit_is_retried_by_the_sdk(mock):
+    mock.script("sk-scripted", ["fail-429-0", "ok"])
+    client = openai.OpenAI(base_url=f"{mock.base_url}/v1", api_key="sk-scripted", max_retries=1)
+    completion = client.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": "retry me"}])
+    assert completion.choices[0].message.content == "Mock reply to: retry me"
+    assert len(mock.requests("/v1/chat/completions")) == 2
+
+
+def test_drop_mid_stream_breaks_the_sdk_stream(mock):
+    client = anthropic_client(mock)
+    received = []
+    with pytest.raises((anthropic.APIConnectionError, httpx.HTTPError)):
+        with client.messages.stream(
+            model="claude-drop-mid-stream", max_tokens=100,
+            messages=[{"role": "user", "content": "this stream will break half way through"}],
+        ) as stream:
+            for text in stream.text_stream:
+                received.append(text)
+    assert "".join(received).startswith("Mock reply")
