@@ -27,10 +27,7 @@ use super::tool_names::ToolNameMap;
 /// Encodes an IR request for a Responses (`is_codex == false`) or Codex upstream.
 pub fn from_ir(req: &ir::Request, ctx: &RequestContext, is_codex: bool) -> ResponsesRequest {
     let names = if is_codex {
-        ToolNameMap::new(req.tools.iter().filter_map(|t| match t {
-            ir::Tool::Function(f) => Some(f.name.as_str()),
-            ir::Tool::Builtin { .. } => None,
-        }))
+        ToolNameMap::for_request(req)
     } else {
         ToolNameMap::default()
     };

@@ -2,10 +2,13 @@
 //!
 //! The Codex backend rejects function names longer than 64 bytes. Requests to Codex
 //! (lifecycle step 5) shorten every declared name through one [`ToolNameMap`]; responses
-//! (step 9) map the short names back to what the client declared. Pure and deterministic:
+//! (step 9) map the short names back to what the client declared: the pipeline fills
+//! `ResponseContext::tool_names` from [`ToolNameMap::reverse`]. Pure and deterministic:
 //! the same declaration list always yields the same map. Must not touch names ≤ 64 bytes.
 
 use std::collections::HashMap;
+
+use cpa_protocol::ir;
 
 /// Longest function name Codex accepts, in bytes.
 pub const MAX_TOOL_NAME_LEN: usize = 64;
@@ -48,6 +51,23 @@ impl ToolNameMap {
             .get(name)
             .cloned()
             .unwrap_or_else(|| candidate(name))
+    }
+
+    /// The map for an IR request's declared function tools (what the Codex encoder uses).
+    pub fn for_request(req: &ir::Request) -> Self {
+        Self::new(req.tools.iter().filter_map(|t| match t {
+            ir::Tool::Function(f) => Some(f.name.as_str()),
+            ir::Tool::Builtin { .. } => None,
+        }))
+    }
+
+    /// Short → original pairs whose names differ, for `ResponseContext::tool_names`.
+    pub fn reverse(&self) -> HashMap<String, String> {
+        self.to_original
+            .iter()
+            .filter(|(short, original)| short != original)
+            .map(|(s, o)| (s.clone(), o.clone()))
+            .collect()
     }
 
     /// The client's original name for a name Codex returned (identity when unknown).
