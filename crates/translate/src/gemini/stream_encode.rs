@@ -191,6 +191,9 @@ impl StreamEncoder for GeminiStreamEncoder {
                 self.emit_final(out)?;
             }
             StreamEvent::Error { kind, message } => {
+                // Nothing follows an upstream error: no final chunk from `finish`.
+                self.has_finished = true;
+                self.pending_finish = None;
                 let body = serde_json::json!({
                     "error": {"code": 500, "message": message, "status": kind}
                 });

@@ -401,6 +401,40 @@ impl ResponsesStreamEncoder {
         Ok(())
     }
 
+    /// An upstream error ends the stream: an `error` event, then `response.failed` with
+    /// the output produced so far.
+    fn fail(
+        &mut self,
+        kind: &str,
+        message: &str,
+        out: &mut Vec<SseEvent>,
+    ) -> Result<(), TranslateError> {
+        self.has_completed = true;
+        let seq = self.seq();
+        self.push(
+            out,
+            &Event::Error(ErrorEvent {
+                sequence_number: seq,
+                code: Some(kind.to_owned()),
+                message: message.to_owned(),
+                param: None,
+            }),
+        )?;
+        let mut response = self.shell("failed");
+        self.output.sort_by_key(|(i, _)| *i);
+        response.output = self.output.iter().map(|(_, item)| item.clone()).collect();
+        response.error = Some(serde_json::json!({"code": kind, "message": message}));
+        echo_into(&mut response.extra, &self.ctx);
+        let seq = self.seq();
+        self.push(
+            out,
+            &Event::Failed(ResponseEvent {
+                sequence_number: seq,
+                response,
+            }),
+        )
+    }
+
     fn complete(&mut self, out: &mut Vec<SseEvent>) -> Result<(), TranslateError> {
         let Some(stop) = self.pending_stop.take() else {
             return Ok(());
@@ -481,18 +515,7 @@ impl StreamEncoder for ResponsesStreamEncoder {
                 self.usage = Some(merged);
                 self.complete(out)
             }
-            StreamEvent::Error { kind, message } => {
-                let seq = self.seq();
-                self.push(
-                    out,
-                    &Event::Error(ErrorEvent {
-                        sequence_number: seq,
-                        code: Some(kind.clone()),
-                        message: message.clone(),
-                        param: None,
-                    }),
-                )
-            }
+            StreamEvent::Error { kind, message } => self.fail(kind, message, out),
         }
     }
 
