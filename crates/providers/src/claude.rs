@@ -194,3 +194,36 @@ impl Executor for ClaudeExecutor {
         transport::read_body(response, Format::AnthropicMessages).await
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn official_base_is_https_api_anthropic_com_only() {
+        assert!(is_official_base("https://api.anthropic.com"));
+        assert!(is_official_base(DEFAULT_BASE_URL));
+        assert!(!is_official_base("http://api.anthropic.com"));
+        assert!(!is_official_base("https://relay.example/anthropic"));
+    }
+
+    #[test]
+    fn official_base_sends_x_api_key_without_bearer() {
+        let exec = ClaudeExecutor::new(Arc::new(HttpClients::direct_default()));
+        let cred = Credential::api_key(ProviderKind::Claude, "c", "sk-ant");
+        let out = exec
+            .prepare(&UpstreamRequest::default(), &cred, Path::NonStream)
+            .expect("prepared");
+        assert_eq!(out.url, "https://api.anthropic.com/v1/messages?beta=true");
+        assert_eq!(
+            out.headers.get("x-api-key").map(|v| v.as_bytes()),
+            Some(&b"sk-ant"[..])
+        );
+        assert!(out.headers.get("authorization").is_none());
+        assert!(
+            out.headers
+                .get("x-api-key")
+                .is_some_and(|v| v.is_sensitive())
+        );
+    }
+}
