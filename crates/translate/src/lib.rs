@@ -23,6 +23,8 @@ pub mod context;
 pub mod count_tokens;
 pub mod data_url;
 pub mod error;
+#[doc(hidden)]
+pub mod exercise;
 pub mod fold;
 pub mod gemini;
 pub mod ids;

@@ -173,7 +173,7 @@ macro_rules! fixtures {
     ($($pair:ident => [$($case:ident),* $(,)?]),* $(,)?) => {
         /// Every case listed below, so orphan fixture directories are detected.
         const LISTED: &[&str] = &[$($(concat!(stringify!($pair), "/", stringify!($case))),*),*];
-        $(mod $pair { $(#[test] fn $case() { super::check(&super::dir(stringify!($pair), stringify!($case))); })* })*
+        $(#[expect(non_snake_case, reason = "module names mirror fixture directories")] mod $pair { $(#[test] fn $case() { super::check(&super::dir(stringify!($pair), stringify!($case))); })* })*
     };
 }
 
