@@ -27,8 +27,10 @@ use crate::validate;
 
 /// The tool_use id prefix.
 const TOOL_PREFIX: &str = "toolu_mock_";
-/// The signature sent for every thinking block.
-const SIGNATURE: &str = "bW9jay1zaWduYXR1cmU=";
+/// The signature sent for every thinking block; replayed thinking blocks must carry it
+/// (≥ 50 characters like real signatures, so proxies that drop short ones keep it).
+pub(crate) const SIGNATURE: &str =
+    "EqQBCkgIBxABGAIiQG1vY2stdGhpbmtpbmctc2lnbmF0dXJlLWlzc3VlZC1ieS1jcGEtbW9jaw==";
 
 /// `POST /v1/messages`.
 pub(crate) async fn messages(

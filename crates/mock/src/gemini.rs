@@ -181,7 +181,7 @@ fn answer(
             Ok(json_response(&counted, faults))
         }
         "generateContent" | "streamGenerateContent" => {
-            validate::gemini::generate(body, surface == Surface::Cli)?;
+            validate::gemini::generate(body, model, surface == Surface::Cli)?;
             let reply = Reply::for_conversation(&conversation::read(body, model));
             let wrap = |value: Value| match surface {
                 Surface::Direct => value,

@@ -28,6 +28,8 @@
 //!   `Tool result received: <content>` (results joined with `; `).
 //! * Anthropic `thinking.type = "enabled"`, Gemini `thinkingConfig.includeThoughts` and
 //!   Responses `reasoning.summary` add a reasoning block `Thinking about: <text>`.
+//!   Anthropic thinking blocks carry a fixed signature that replays must repeat; Gemini 3
+//!   models sign their first function call and require signatures back.
 //! * Usage: a *token* is a whitespace-separated word. Input tokens = words in every
 //!   text of the conversation (system prompt/instructions, message text, tool-call
 //!   arguments, tool results); tool declarations and images count nothing. Output

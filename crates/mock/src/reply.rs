@@ -199,15 +199,16 @@ fn tool_calls(conversation: &Conversation, user_text: &str, serial: u64) -> Vec<
     let count = if wants_parallel { 2 } else { 1 };
     let tools = &conversation.tools;
     (0..count)
-        .map(|i| {
-            let tool = &tools[i.min(tools.len() - 1)];
+        .filter_map(|i| {
+            // With one tool, a parallel reply calls it twice.
+            let tool = tools.get(i).or_else(|| tools.last())?;
             let arguments = arguments_for(tool, user_text);
-            ToolCall {
+            Some(ToolCall {
                 name: tool.name.clone(),
                 arguments_json: arguments.to_string(),
                 arguments,
                 id_suffix: format!("{serial}_{i}"),
-            }
+            })
         })
         .collect()
 }

@@ -202,3 +202,31 @@ async fn count_tokens_matches_message_usage() {
     assert_eq!(models["has_more"], false);
     assert_eq!(models["data"][0]["type"], "model");
 }
+
+#[tokio::test]
+async fn thinking_blocks_must_be_replayed_with_their_signature() {
+    let mock = mock().await;
+    let first = json!({"model": "claude-sonnet-4-5", "max_tokens": 2048,
+        "thinking": {"type": "enabled", "budget_tokens": 1024},
+        "messages": [{"role": "user", "content": "hi"}]});
+    let json = post(&mock, "/v1/messages", ANTHROPIC, &first).await.json();
+    let thinking = json["content"][0].clone();
+    assert_eq!(thinking["type"], "thinking");
+    let replay = |block: Value| {
+        json!({"model": "claude-sonnet-4-5", "max_tokens": 2048,
+            "thinking": {"type": "enabled", "budget_tokens": 1024}, "messages": [
+                {"role": "user", "content": "hi"},
+                {"role": "assistant", "content": [block, {"type": "text", "text": "hello"}]},
+                {"role": "user", "content": "again"}]})
+    };
+    let reply = post(&mock, "/v1/messages", ANTHROPIC, &replay(thinking.clone())).await;
+    assert_eq!(reply.status, 200, "{}", reply.text);
+    let mut forged = thinking;
+    forged["signature"] = json!("forged");
+    let reply = post(&mock, "/v1/messages", ANTHROPIC, &replay(forged)).await;
+    assert_eq!(reply.status, 400);
+    assert_eq!(
+        reply.json()["error"]["message"],
+        "messages.1.content.0: Invalid `signature` in `thinking` block"
+    );
+}

@@ -285,3 +285,34 @@ async fn vertex_and_cli_surfaces_answer() {
     let reply = post(&mock, "/v1internal:generateContent", &[], &envelope).await;
     assert_eq!(reply.status, 401);
 }
+
+#[tokio::test]
+async fn gemini_3_signs_function_calls_and_requires_them_back() {
+    let mock = mock().await;
+    let tools = json!([{"functionDeclarations": [{"name": "get_time",
+        "parameters": {"type": "OBJECT", "properties": {"zone": {"type": "STRING"}}}}]}]);
+    let path = "/v1beta/models/gemini-3-pro-preview:generateContent";
+    let first = json!({"tools": tools, "contents": [{"role": "user", "parts": [{"text": "UTC"}]}]});
+    let json = post(&mock, path, GEMINI, &first).await.json();
+    let call_part = json["candidates"][0]["content"]["parts"][0].clone();
+    assert!(call_part["thoughtSignature"].as_str().unwrap().len() >= 50);
+
+    let history = |part: Value| {
+        json!({"tools": tools, "contents": [
+            {"role": "user", "parts": [{"text": "UTC"}]},
+            {"role": "model", "parts": [part]},
+            {"role": "user", "parts": [{"functionResponse": {"name": "get_time", "response": {"result": "12:00"}}}]}]})
+    };
+    let reply = post(&mock, path, GEMINI, &history(call_part.clone())).await;
+    assert_eq!(reply.status, 200, "{}", reply.text);
+    let mut unsigned = call_part;
+    unsigned.as_object_mut().unwrap().remove("thoughtSignature");
+    let reply = post(&mock, path, GEMINI, &history(unsigned)).await;
+    assert_eq!(reply.status, 400);
+    assert!(
+        reply.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("thought_signature")
+    );
+}

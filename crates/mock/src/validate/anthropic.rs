@@ -68,6 +68,7 @@ pub(crate) fn messages(body: &Value, is_count: bool) -> Result<(), MockError> {
     check_content(messages)?;
     check_tool_pairs(messages)?;
     check_tool_names(body)?;
+    check_signatures(messages)?;
     if !is_count {
         check_thinking(body)?;
     }
@@ -219,6 +220,25 @@ fn block_ids(message: &Value, kind: &str, field: &str) -> Vec<(usize, String)> {
             (j, id.to_owned())
         })
         .collect()
+}
+
+/// Replayed thinking blocks must carry a signature the mock issued, as Anthropic
+/// rejects thinking whose signature it cannot verify.
+fn check_signatures(messages: &[Value]) -> Result<(), MockError> {
+    for (i, message) in messages.iter().enumerate() {
+        let blocks = message.get("content").and_then(Value::as_array);
+        for (j, block) in blocks.into_iter().flatten().enumerate() {
+            if block.get("type").and_then(Value::as_str) != Some("thinking") {
+                continue;
+            }
+            if block.get("signature").and_then(Value::as_str) != Some(crate::anthropic::SIGNATURE) {
+                return Err(MockError::invalid(format!(
+                    "messages.{i}.content.{j}: Invalid `signature` in `thinking` block"
+                )));
+            }
+        }
+    }
+    Ok(())
 }
 
 fn check_thinking(body: &Value) -> Result<(), MockError> {

@@ -72,8 +72,8 @@ pub(crate) fn field<'v>(value: &'v Value, camel: &str, snake: &str) -> Option<&'
     value.get(camel).or_else(|| value.get(snake))
 }
 
-/// Validates a `generateContent` body; `is_cli` allows the Gemini CLI extras.
-pub(crate) fn generate(body: &Value, is_cli: bool) -> Result<(), MockError> {
+/// Validates a `generateContent` body for `model`; `is_cli` allows the Gemini CLI extras.
+pub(crate) fn generate(body: &Value, model: &str, is_cli: bool) -> Result<(), MockError> {
     let Some(object) = body.as_object() else {
         return Err(MockError::invalid(
             "Invalid JSON payload received. Expected an object.",
@@ -81,7 +81,63 @@ pub(crate) fn generate(body: &Value, is_cli: bool) -> Result<(), MockError> {
     };
     check_known_fields(object, is_cli)?;
     check_contents(body)?;
+    if requires_signatures(model) {
+        check_signatures(body)?;
+    }
     check_tools(body)
+}
+
+/// Gemini 3 models reject function calls of the current turn that lack the
+/// `thoughtSignature` they were sent with (observed since the Gemini 3 preview, 2025-11).
+pub(crate) fn requires_signatures(model: &str) -> bool {
+    model.to_ascii_lowercase().contains("gemini-3")
+}
+
+/// The current turn starts at the last user content with a text part; every model
+/// content after it must carry a signature on its first `functionCall` part.
+fn check_signatures(body: &Value) -> Result<(), MockError> {
+    let contents = body
+        .get("contents")
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or(&[]);
+    let parts = |content: &Value| {
+        content
+            .get("parts")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default()
+    };
+    let turn_start = contents
+        .iter()
+        .rposition(|c| {
+            c.get("role").and_then(Value::as_str) != Some("model")
+                && parts(c).iter().any(|p| p.get("text").is_some())
+        })
+        .unwrap_or(0);
+    for (position, content) in contents.iter().enumerate().skip(turn_start) {
+        let parts = parts(content);
+        let Some(call) = parts
+            .iter()
+            .find(|p| field(p, "functionCall", "function_call").is_some())
+        else {
+            continue;
+        };
+        let is_signed = field(call, "thoughtSignature", "thought_signature")
+            .and_then(Value::as_str)
+            .is_some_and(|s| !s.is_empty());
+        if !is_signed {
+            let name = field(call, "functionCall", "function_call")
+                .and_then(|c| c.get("name"))
+                .and_then(Value::as_str)
+                .unwrap_or("");
+            return Err(MockError::invalid(format!(
+                "Function call is missing a thought_signature in functionCall parts. This is required for tools to work correctly, and missing thought_signature may lead to degraded model performance. Additional data, function call `default_api:{name}` , position {}. Please refer to https://ai.google.dev/gemini-api/docs/thought-signatures for more details.",
+                position + 1
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// Validates a `countTokens` body: `contents` or a whole `generateContentRequest`.
@@ -229,7 +285,7 @@ mod tests {
     fn nested_additional_properties_is_named_with_its_path() {
         let body = with_parameters(json!({"type": "object", "properties": {
             "a": {"type": "object", "additionalProperties": false}}}));
-        let err = generate(&body, false).expect_err("rejected");
+        let err = generate(&body, "gemini-2.5-flash", false).expect_err("rejected");
         let message = err.body(crate::errors::Flavor::Gemini)["error"]["message"].clone();
         assert_eq!(
             message,
@@ -241,28 +297,46 @@ mod tests {
     fn subset_schema_and_json_schema_pass() {
         let body = with_parameters(json!({"type": "OBJECT", "properties": {
             "q": {"type": "STRING", "description": "query"}}, "required": ["q"]}));
-        assert!(generate(&body, false).is_ok());
+        assert!(generate(&body, "gemini-2.5-flash", false).is_ok());
         let json_schema = json!({"contents": [{"parts": [{"text": "hi"}]}],
             "tools": [{"function_declarations": [{"name": "f",
                 "parametersJsonSchema": {"$schema": "x", "additionalProperties": false}}]}]});
-        assert!(generate(&json_schema, false).is_ok());
+        assert!(generate(&json_schema, "m", false).is_ok());
+    }
+
+    #[test]
+    fn gemini_3_requires_signatures_in_the_current_turn() {
+        let call = |signature: Option<&str>| {
+            let mut part = json!({"functionCall": {"name": "f", "args": {}}});
+            if let Some(signature) = signature {
+                part["thoughtSignature"] = json!(signature);
+            }
+            json!({"contents": [
+                {"role": "user", "parts": [{"text": "go"}]},
+                {"role": "model", "parts": [part]},
+                {"role": "user", "parts": [{"functionResponse": {"name": "f", "response": {}}}]}]})
+        };
+        assert!(generate(&call(None), "gemini-2.5-pro", false).is_ok());
+        assert!(generate(&call(None), "gemini-3-pro-preview", false).is_err());
+        let sentinel = Some("skip_thought_signature_validator");
+        assert!(generate(&call(sentinel), "gemini-3-pro-preview", false).is_ok());
     }
 
     #[test]
     fn bad_role_and_unknown_field_are_rejected() {
         let role = json!({"contents": [{"role": "assistant", "parts": [{"text": "x"}]}]});
-        assert!(generate(&role, false).is_err());
+        assert!(generate(&role, "m", false).is_err());
         let extra = json!({"contents": [{"parts": [{"text": "x"}]}], "session_id": "s"});
-        assert!(generate(&extra, false).is_err());
-        assert!(generate(&extra, true).is_ok());
+        assert!(generate(&extra, "m", false).is_err());
+        assert!(generate(&extra, "m", true).is_ok());
         let calls = json!({"contents": [
             {"role": "user", "parts": [{"text": "x"}]},
             {"role": "model", "parts": [{"functionCall": {"name": "f"}}, {"functionCall": {"name": "g"}}]},
             {"role": "user", "parts": [{"functionResponse": {"name": "f", "response": {}}}]}]});
-        assert!(generate(&calls, false).is_err());
+        assert!(generate(&calls, "m", false).is_err());
         let bad_name = with_parameters(json!({"type": "OBJECT"}));
         let mut bad_name = bad_name;
         bad_name["tools"][0]["functionDeclarations"][0]["name"] = json!("9lives");
-        assert!(generate(&bad_name, false).is_err());
+        assert!(generate(&bad_name, "m", false).is_err());
     }
 }
