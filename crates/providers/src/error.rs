@@ -2,37 +2,37 @@
 //!
 //! Executors turn every failed attempt into an [`UpstreamError`] where the details are
 //! still known (status, headers, body), and [`UpstreamError::disposition`] is the one
-//! place that says what the router should do about it. The router acts on the
-//! [`Disposition`]; it never re-parses status codes or bodies.
+//! place that turns it into the router's [`Disposition`]; the router never re-parses
+//! status codes or bodies. Retry hints are parsed with `cpa_router::retry_after` (one
+//! copy of those parsers in the workspace).
 //!
-//! | Upstream outcome | Variant | Disposition (providers.md §0.10) |
+//! | Upstream outcome | Variant | [`Disposition`] |
 //! |---|---|---|
-//! | 401, 403 | `Unauthorized` | `Suspend` 30 min |
-//! | 402 | `QuotaExhausted` (no reset time) | `Suspend` 30 min |
-//! | 404 | `Status` | `Suspend` 12 h |
-//! | 429 + `Retry-After` or Google `RetryInfo` | `RateLimited` | `CoolDown(retry_after)` |
-//! | 429 + Google quota reset delay / "reset after Ns" / OpenAI `insufficient_quota` | `QuotaExhausted` | `CoolDown(until reset)` |
-//! | 429 without a hint | `RateLimited { retry_after: None }` | `CoolDown(None)`: router backoff |
-//! | 408, 500, 502, 503, 504, transport, timeout | `Status` / `Transport` / `Timeout` | `Unavailable` 1 min |
-//! | other 4xx/5xx | `Status` | `Failed` (next credential, no cooldown) |
-//! | client went away | `Cancelled` | `Stop` |
+//! | 401, 403 | `Unauthorized` | `DisableCredential` |
+//! | 402 | `QuotaExhausted` (no reset time) | `DisableCredential` (`payment_required`) |
+//! | 429 with a quota message (Google `quotaResetDelay`, "quota will reset", OpenAI `insufficient_quota`) | `QuotaExhausted { resets_at }` | `CoolDown` until the reset |
+//! | 429 otherwise | `RateLimited { retry_after }` | `CoolDown { retry_after }` |
+//! | 404, 408, 5xx, other 4xx | `Status` | `Disposition::from_status` |
+//! | transport, timeout, broken stream framing | `Transport` / `Timeout` / `Stream` | `TryNext` |
+//! | unusable credential config (no base URL, bad proxy) | `Credential` | `TryNext` (other credentials may work) |
+//! | client went away | `Cancelled` | `Cancelled` |
+//!
+//! 429 hints, first match wins: Google `RetryInfo.retryDelay` / `quotaResetDelay` /
+//! "after Ns" in the body, then `Retry-After` (seconds or HTTP date), then Anthropic
+//! and OpenAI rate-limit reset headers. The reference parsed Google hints only for
+//! Gemini CLI and Antigravity; we parse them for every provider because the patterns
+//! cannot match a non-Google body by accident.
 //!
 //! The upstream body is kept on every status-bearing variant so the server can pass a
-//! JSON error body through verbatim (§0.10). Messages never contain secrets.
+//! JSON error body through verbatim (providers.md §0.10). Messages never contain secrets.
 
 use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
+pub use cpa_router::retry::Disposition;
+use cpa_router::retry_after::{google_retry_delay, hint_from_headers};
 use http::{HeaderMap, StatusCode};
-
-use crate::retry_after::{self, GoogleDelay};
-
-/// Cooldown after 401/402/403 (providers.md §0.10).
-pub const SUSPEND_UNAUTHORIZED: Duration = Duration::from_secs(30 * 60);
-/// Cooldown after 404.
-pub const SUSPEND_NOT_FOUND: Duration = Duration::from_secs(12 * 60 * 60);
-/// Cooldown after 408/5xx and transport failures.
-pub const UNAVAILABLE_COOLDOWN: Duration = Duration::from_secs(60);
+use serde_json::Value;
 
 /// Why an upstream call failed. Built by executors, read by the router.
 #[derive(Debug, thiserror::Error)]
@@ -95,76 +95,30 @@ pub enum UpstreamError {
     Unsupported(&'static str),
 }
 
-/// What the router should do after a failed attempt. Decided only by
-/// [`UpstreamError::disposition`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Disposition {
-    /// The credential is unusable for this model for `duration` (401/402/403/404);
-    /// try the next credential.
-    Suspend {
-        /// Low-cardinality reason: `unauthorized`, `payment_required`, `not_found`.
-        reason: &'static str,
-        /// How long to skip the credential.
-        duration: Duration,
-    },
-    /// Rate limited or out of quota: cool down this credential for `retry_after`, or
-    /// for the router's exponential backoff when `None`; try the next credential.
-    CoolDown {
-        /// Hint from the provider.
-        retry_after: Option<Duration>,
-    },
-    /// Transient failure (408, 5xx, transport, timeout): mark unavailable for
-    /// `duration` and try the next credential.
-    Unavailable {
-        /// How long to skip the credential.
-        duration: Duration,
-    },
-    /// The request failed without saying anything about the credential (e.g. 400).
-    /// The Go reference still fails over to the next credential (providers.md §7 #10).
-    Failed,
-    /// The client cancelled: stop trying and set no cooldown.
-    Stop,
-}
-
 impl UpstreamError {
     /// What the router should do next. Keep this the only place that decides.
     pub fn disposition(&self) -> Disposition {
         match self {
-            Self::Unauthorized { .. } => Disposition::Suspend {
-                reason: "unauthorized",
-                duration: SUSPEND_UNAUTHORIZED,
-            },
-            Self::QuotaExhausted { status, .. } if *status == StatusCode::PAYMENT_REQUIRED => {
-                Disposition::Suspend {
-                    reason: "payment_required",
-                    duration: SUSPEND_UNAUTHORIZED,
-                }
+            Self::Unauthorized { status, .. } | Self::Status { status, .. } => {
+                Disposition::from_status(status.as_u16(), None)
             }
-            Self::RateLimited { retry_after, .. } => Disposition::CoolDown {
-                retry_after: *retry_after,
-            },
+            Self::QuotaExhausted { status, .. } if *status == StatusCode::PAYMENT_REQUIRED => {
+                Disposition::from_status(402, None)
+            }
             Self::QuotaExhausted { resets_at, .. } => Disposition::CoolDown {
                 retry_after: resets_at.map(|at| {
                     at.duration_since(SystemTime::now())
                         .unwrap_or(Duration::ZERO)
                 }),
             },
-            Self::Status { status, .. } if *status == StatusCode::NOT_FOUND => {
-                Disposition::Suspend {
-                    reason: "not_found",
-                    duration: SUSPEND_NOT_FOUND,
-                }
-            }
-            Self::Status { status, .. } if is_transient_status(*status) => {
-                Disposition::Unavailable {
-                    duration: UNAVAILABLE_COOLDOWN,
-                }
-            }
-            Self::Transport(_) | Self::Timeout | Self::Stream(_) => Disposition::Unavailable {
-                duration: UNAVAILABLE_COOLDOWN,
+            Self::RateLimited { retry_after, .. } => Disposition::CoolDown {
+                retry_after: *retry_after,
             },
-            Self::Cancelled => Disposition::Stop,
-            Self::Status { .. } | Self::Credential(_) | Self::Unsupported(_) => Disposition::Failed,
+            Self::Transport(_) | Self::Timeout | Self::Stream(_) | Self::Credential(_) => {
+                Disposition::transport()
+            }
+            Self::Cancelled => Disposition::Cancelled,
+            Self::Unsupported(_) => Disposition::Fail,
         }
     }
 
@@ -236,41 +190,48 @@ pub fn classify(
 }
 
 fn classify_429(headers: &HeaderMap, body: Bytes, now: SystemTime) -> UpstreamError {
-    match retry_after::google_delay(&body) {
-        Some(GoogleDelay::RetryInfo(delay)) => {
-            return UpstreamError::RateLimited {
-                retry_after: Some(delay),
-                body,
-            };
-        }
-        Some(GoogleDelay::QuotaReset(delay) | GoogleDelay::Message(delay)) => {
-            return UpstreamError::QuotaExhausted {
-                resets_at: now.checked_add(delay),
-                status: StatusCode::TOO_MANY_REQUESTS,
-                body,
-            };
-        }
-        None => {}
-    }
-    let header = headers
-        .get(http::header::RETRY_AFTER)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| retry_after::parse_retry_after(v, now));
-    if header.is_none() && retry_after::is_insufficient_quota(&body) {
+    let retry_after = google_retry_delay(&body).or_else(|| {
+        hint_from_headers(
+            headers
+                .iter()
+                .filter_map(|(name, value)| Some((name.as_str(), value.to_str().ok()?))),
+            now,
+        )
+    });
+    if is_quota_exhausted(&body) {
         return UpstreamError::QuotaExhausted {
-            resets_at: None,
+            resets_at: retry_after.and_then(|delay| now.checked_add(delay)),
             status: StatusCode::TOO_MANY_REQUESTS,
             body,
         };
     }
-    UpstreamError::RateLimited {
-        retry_after: header,
-        body,
-    }
+    UpstreamError::RateLimited { retry_after, body }
 }
 
-fn is_transient_status(status: StatusCode) -> bool {
-    matches!(status.as_u16(), 408 | 500 | 502 | 503 | 504)
+/// Whether a 429 body says a quota is used up (rather than a short rate limit):
+/// OpenAI `insufficient_quota`, a Google `ErrorInfo.metadata.quotaResetDelay`, or a
+/// "quota will reset after" message.
+pub fn is_quota_exhausted(body: &[u8]) -> bool {
+    let Ok(value) = serde_json::from_slice::<Value>(body) else {
+        return false;
+    };
+    let Some(error) = value.get("error") else {
+        return false;
+    };
+    let field = |name: &str| error.get(name).and_then(Value::as_str);
+    if field("code") == Some("insufficient_quota") || field("type") == Some("insufficient_quota") {
+        return true;
+    }
+    let has_reset_delay = error
+        .get("details")
+        .and_then(Value::as_array)
+        .is_some_and(|details| {
+            details
+                .iter()
+                .any(|d| d.pointer("/metadata/quotaResetDelay").is_some())
+        });
+    has_reset_delay
+        || field("message").is_some_and(|m| m.to_ascii_lowercase().contains("quota will reset"))
 }
 
 #[cfg(test)]
@@ -294,7 +255,7 @@ mod tests {
     }
 
     #[test]
-    fn classify_401_is_unauthorized_and_suspends() {
+    fn classify_401_is_unauthorized_and_disables() {
         let err = check(401, &[], r#"{"error":"bad key"}"#);
         assert!(matches!(err, UpstreamError::Unauthorized { .. }));
         assert_eq!(
@@ -303,10 +264,7 @@ mod tests {
         );
         assert!(matches!(
             err.disposition(),
-            Disposition::Suspend {
-                reason: "unauthorized",
-                ..
-            }
+            Disposition::DisableCredential { reason } if reason == "unauthorized"
         ));
     }
 
@@ -327,6 +285,7 @@ mod tests {
 
     #[test]
     fn classify_429_google_retry_info_wins_over_header() {
+        // RetryInfo is a short rate limit, not a quota.
         let body = r#"{"error":{"code":429,"status":"RESOURCE_EXHAUSTED","details":[
             {"@type":"type.googleapis.com/google.rpc.RetryInfo","retryDelay":"1.5s"}]}}"#;
         let err = check(429, &[("retry-after", "9")], body);
@@ -359,29 +318,42 @@ mod tests {
     }
 
     #[test]
-    fn classify_5xx_is_status_and_unavailable() {
+    fn classify_5xx_is_status_and_transient() {
         let err = check(500, &[], "oops");
         assert!(matches!(err, UpstreamError::Status { status, .. } if status == 500));
         assert_eq!(
             err.disposition(),
-            Disposition::Unavailable {
-                duration: UNAVAILABLE_COOLDOWN
+            Disposition::TryNext {
+                cool_down: Some(Duration::from_secs(60))
             }
         );
-        assert_eq!(check(400, &[], "").disposition(), Disposition::Failed);
+        assert_eq!(check(400, &[], "").disposition(), Disposition::Fail);
         assert!(matches!(
             check(404, &[], "").disposition(),
-            Disposition::Suspend {
-                reason: "not_found",
-                ..
-            }
+            Disposition::TryNext { cool_down: Some(_) }
         ));
         assert!(matches!(
             check(402, &[], "").disposition(),
-            Disposition::Suspend {
-                reason: "payment_required",
-                ..
-            }
+            Disposition::DisableCredential { reason } if reason == "payment_required"
         ));
+        assert_eq!(
+            UpstreamError::Cancelled.disposition(),
+            Disposition::Cancelled
+        );
+    }
+
+    #[test]
+    fn quota_messages_are_recognised() {
+        assert!(is_quota_exhausted(
+            br#"{"error":{"code":"insufficient_quota"}}"#
+        ));
+        assert!(is_quota_exhausted(
+            br#"{"error":{"details":[{"metadata":{"quotaResetDelay":"1s"}}]}}"#
+        ));
+        assert!(is_quota_exhausted(
+            br#"{"error":{"message":"Your quota will reset after 3s."}}"#
+        ));
+        assert!(!is_quota_exhausted(br#"{"error":{"message":"slow down"}}"#));
+        assert!(!is_quota_exhausted(b"not json"));
     }
 }

@@ -16,9 +16,10 @@
 //! | `openai-compatibility` | [`openai_compat`] | OpenAI Chat | Bearer (optional) |
 //!
 //! Shared machinery: [`http`] (pooled clients per proxy URL), [`sse`] (incremental SSE
-//! and Gemini JSON-array decoding), [`error`] (classification into [`UpstreamError`] and
-//! [`Disposition`]), [`retry_after`] (pure parsers), [`usage`] (token extraction) and
-//! [`registry`] (one table keyed by [`ProviderKind`]).
+//! and Gemini JSON-array decoding), [`error`] (classification into [`UpstreamError`],
+//! read by the router as a `cpa_router::retry::Disposition`; retry hints are parsed
+//! with `cpa_router::retry_after`), [`usage`] (token extraction) and [`registry`] (one
+//! table keyed by [`ProviderKind`]).
 //!
 //! This crate must not retry, sleep or pick credentials (that is `cpa-router`), and must
 //! not know client-facing status codes or error shapes (that is `cpa-server`).
@@ -32,7 +33,6 @@ pub mod gemini;
 pub mod http;
 pub mod openai_compat;
 pub mod registry;
-pub mod retry_after;
 pub mod sse;
 pub mod stream;
 pub mod usage;

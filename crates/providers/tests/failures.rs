@@ -130,7 +130,10 @@ async fn status_500_is_status_and_transient() {
     assert!(
         matches!(&err, UpstreamError::Status { status, body } if *status == 500 && body == "upstream broke")
     );
-    assert!(matches!(err.disposition(), Disposition::Unavailable { .. }));
+    assert!(matches!(
+        err.disposition(),
+        Disposition::TryNext { cool_down: Some(_) }
+    ));
 }
 
 #[tokio::test]
