@@ -3,7 +3,7 @@
 //! Codex dialect (spec §4): `stream:true`, `store:false`, `parallel_tool_calls:true`,
 //! `include:["reasoning.encrypted_content"]`, `reasoning.summary:"auto"` (effort default
 //! `medium`), no sampling limits, function names shortened to 64 bytes (§2.3) and the
-//! client's system prompt moved into a leading `developer` message. The official Codex
+//! client's system prompt moved into leading `developer` messages. The official Codex
 //! `instructions` text is the Codex provider's job (byte-exact resources), not ours.
 //! Historical reasoning is replayed only when it carries Responses `encrypted_content`.
 
@@ -11,7 +11,8 @@ use serde_json::{Map, Value, json};
 
 use cpa_protocol::Format;
 use cpa_protocol::ir::{
-    self, Effort, OutputFormat, Part, Role, ToolChoice, ToolResultContent, ToolResultPart,
+    self, Effort, OutputFormat, Part, Role, SystemOrigin, ToolChoice, ToolResultContent,
+    ToolResultPart,
 };
 use cpa_protocol::openai::responses::{
     ContentPart, Input, Item, ItemContent, Reasoning, ResponsesRequest, SummaryPart, TextConfig,
@@ -41,16 +42,19 @@ pub fn from_ir(req: &ir::Request, ctx: &RequestContext, is_codex: bool) -> Respo
         ..ResponsesRequest::default()
     };
     let mut items = Vec::new();
-    let system = req
-        .system
-        .iter()
-        .map(|b| b.text.as_str())
-        .collect::<Vec<_>>()
-        .join("\n\n");
-    if is_codex && !system.is_empty() {
-        items.push(message_item("developer", vec![input_text(system)]));
-    } else if !system.is_empty() {
-        out.instructions = Some(system);
+    // Block boundaries are kept: plain Responses puts the first block in `instructions` and
+    // the rest in leading `system`/`developer` items; Codex (whose `instructions` belong to
+    // the provider) gets every block as a `developer` item.
+    let mut blocks = req.system.iter();
+    if !is_codex {
+        out.instructions = blocks.next().map(|b| b.text.clone());
+    }
+    for block in blocks {
+        let role = match block.origin {
+            SystemOrigin::System if !is_codex => "system",
+            _ => "developer",
+        };
+        items.push(message_item(role, vec![input_text(block.text.clone())]));
     }
     for message in &req.messages {
         message_items(message, &names, &mut items);

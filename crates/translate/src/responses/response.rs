@@ -141,7 +141,7 @@ pub(super) fn usage_to_ir(u: &Usage) -> ir::Usage {
         cache_read_tokens: u.input_tokens_details.cached_tokens,
         cache_write_tokens: 0,
         output_tokens: u.output_tokens,
-        reasoning_tokens: Some(u.output_tokens_details.reasoning_tokens),
+        reasoning_tokens: Some(u.output_tokens_details.reasoning_tokens).filter(|r| *r > 0),
     }
 }
 
