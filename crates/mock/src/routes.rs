@@ -1,7 +1,8 @@
 //! The route table: every path the mock serves, in one place.
 //!
-//! Layers, outermost first: the body-size limit, then request recording
-//! (`record::record_layer`, skips `/__mock/*`). Unknown paths get a plain 404 and are
+//! Layers, outermost first: response compression (only when the client sent
+//! `Accept-Encoding`, as the real services do; never for `text/event-stream`), the
+//! body-size limit, then request recording (`record::record_layer`, skips `/__mock/*`). Unknown paths get a plain 404 and are
 //! still recorded, so a test can see a proxy calling the wrong URL. This file holds the
 //! table only; handlers live in their format modules.
 
@@ -9,6 +10,7 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
+use tower_http::compression::CompressionLayer;
 
 use crate::record::{self, MAX_BODY_BYTES};
 use crate::server::AppState;
@@ -68,5 +70,6 @@ pub(crate) fn app(state: AppState) -> Router {
             record::record_layer,
         ))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(CompressionLayer::new())
         .with_state(state)
 }

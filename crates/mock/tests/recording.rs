@@ -85,3 +85,41 @@ async fn invalid_json_is_rejected_but_recorded() {
     assert_eq!(json["error"]["type"], "invalid_request_error");
     assert_eq!(mock.requests()[0].body, Value::String("{not json".into()));
 }
+
+#[tokio::test]
+async fn json_is_compressed_when_asked_and_sse_never() {
+    let mock = mock().await;
+    let client = reqwest::Client::new();
+    let body = json!({"model": "gpt-4o", "messages": [{"role": "user", "content": "squeeze me"}]});
+    let plain = client
+        .post(format!("{}/v1/chat/completions", mock.base_url()))
+        .bearer_auth("k")
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert!(plain.headers().get("content-encoding").is_none());
+    let gzip = client
+        .post(format!("{}/v1/chat/completions", mock.base_url()))
+        .bearer_auth("k")
+        .header("accept-encoding", "gzip")
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(gzip.headers()["content-encoding"], "gzip");
+    let bytes = gzip.bytes().await.unwrap();
+    assert_eq!(bytes[..2], [0x1f, 0x8b]);
+    let mut streaming = body.clone();
+    streaming["stream"] = json!(true);
+    let sse = client
+        .post(format!("{}/v1/chat/completions", mock.base_url()))
+        .bearer_auth("k")
+        .header("accept-encoding", "gzip")
+        .json(&streaming)
+        .send()
+        .await
+        .unwrap();
+    assert!(sse.headers().get("content-encoding").is_none());
+    assert!(sse.text().await.unwrap().ends_with("data: [DONE]\n\n"));
+}
