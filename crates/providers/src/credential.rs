@@ -67,8 +67,9 @@ impl fmt::Debug for CredentialSecret {
     }
 }
 
-/// One credential as an executor sees it.
-#[derive(Debug, Clone)]
+/// One credential as an executor sees it. `Debug` shows no secret: the key is
+/// redacted, the proxy password masked and custom headers listed by name only.
+#[derive(Clone)]
 pub struct Credential {
     kind: ProviderKind,
     id: String,
@@ -177,5 +178,42 @@ impl Credential {
     /// Custom headers in configuration order.
     pub fn custom_headers(&self) -> &[(String, String)] {
         &self.headers
+    }
+}
+
+impl fmt::Debug for Credential {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let header_names: Vec<&str> = self.headers.iter().map(|(name, _)| name.as_str()).collect();
+        f.debug_struct("Credential")
+            .field("kind", &self.kind)
+            .field("id", &self.id)
+            .field("provider_name", &self.provider_name)
+            .field("secret", &self.secret)
+            .field("base_url", &self.base_url)
+            .field(
+                "proxy_url",
+                &self.proxy_url.as_deref().map(crate::http::redact),
+            )
+            .field("headers", &header_names)
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_output_has_no_secrets() {
+        let cred = Credential::api_key(ProviderKind::Claude, "claude:1", "sk-ant-secret")
+            .proxy_url("http://user:proxy-pass@127.0.0.1:8080")
+            .header("X-Api-Token", "header-secret")
+            .base_url("https://relay.example/");
+        let debug = format!("{cred:?}");
+        for secret in ["sk-ant-secret", "proxy-pass", "header-secret"] {
+            assert!(!debug.contains(secret), "{debug}");
+        }
+        assert!(debug.contains("X-Api-Token") && debug.contains("https://relay.example"));
+        assert_eq!(cred.base_url_override(), Some("https://relay.example"));
     }
 }

@@ -40,8 +40,8 @@ impl Default for HttpSettings {
     }
 }
 
-/// An effective proxy choice.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+/// An effective proxy choice. `Debug` redacts a proxy password.
+#[derive(Clone, PartialEq, Eq, Hash)]
 pub enum ProxySetting {
     /// No explicit proxy: environment proxies apply.
     Default,
@@ -73,6 +73,16 @@ impl ProxySetting {
             return Err(invalid("missing host"));
         }
         Ok(Self::Url(value.to_owned()))
+    }
+}
+
+impl std::fmt::Debug for ProxySetting {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Default => f.write_str("Default"),
+            Self::Direct => f.write_str("Direct"),
+            Self::Url(url) => write!(f, "Url({})", redact(url)),
+        }
     }
 }
 
@@ -146,7 +156,7 @@ impl HttpClients {
 }
 
 /// Replaces the password of a URL's userinfo with `***` for messages.
-fn redact(value: &str) -> String {
+pub(crate) fn redact(value: &str) -> String {
     match Url::parse(value) {
         Ok(mut url) if url.password().is_some() => {
             let _ = url.set_password(Some("***"));
@@ -191,6 +201,8 @@ mod tests {
         assert!(message.contains("ftp://user:***@proxy"), "{message}");
         assert!(!message.contains("hunter2"));
         assert!(ProxySetting::parse("not a url").is_err());
+        let setting = ProxySetting::parse("socks5://u:hunter2@h:1").expect("valid");
+        assert!(!format!("{setting:?}").contains("hunter2"));
     }
 
     #[test]

@@ -349,3 +349,36 @@ async fn openai_compat_keyless_and_missing_base() {
         .expect_err("local");
     assert!(matches!(count, UpstreamError::Unsupported(_)));
 }
+
+#[tokio::test]
+async fn claude_gzip_body_is_decoded() {
+    use std::io::Write;
+    let json = r#"{"type":"message","usage":{"input_tokens":2,"output_tokens":3}}"#;
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    encoder.write_all(json.as_bytes()).expect("gzip");
+    let gzipped = encoder.finish().expect("gzip");
+    let stub = Stub::always(move || {
+        Reply::Raw(
+            200,
+            vec![
+                ("content-type", "application/json".into()),
+                ("content-encoding", "gzip".into()),
+            ],
+            gzipped.clone(),
+        )
+    })
+    .await;
+    let cred = Credential::api_key(ProviderKind::Claude, "claude:1", "k").base_url(&stub.base);
+    let resp = registry()
+        .get(ProviderKind::Claude)
+        .expect("exec")
+        .execute(request("claude-sonnet-4", json!({"messages":[]})), &cred)
+        .await
+        .expect("ok");
+    assert_eq!(resp.body, Bytes::from_static(json.as_bytes()));
+    assert_eq!(resp.usage.map(|u| u.total_tokens), Some(5));
+    assert_eq!(
+        stub.only_request().header("accept-encoding"),
+        Some("gzip, deflate, br, zstd")
+    );
+}

@@ -46,6 +46,8 @@ impl Recorded {
 pub enum Reply {
     /// Status, extra headers, JSON body.
     Json(u16, Vec<(&'static str, String)>, String),
+    /// Status, headers and raw body bytes (e.g. a gzip-encoded body).
+    Raw(u16, Vec<(&'static str, String)>, Vec<u8>),
     /// 200 with the given content type, body sent in these chunks (10 ms apart).
     Chunks(&'static str, Vec<String>),
     /// 200 SSE: these chunks, then the connection is aborted mid-body.
@@ -135,6 +137,14 @@ async fn handle(State(state): State<StubState>, req: Request) -> Response {
             let mut builder = Response::builder()
                 .status(StatusCode::from_u16(status).expect("status"))
                 .header("content-type", "application/json");
+            for (name, value) in headers {
+                builder = builder.header(name, value);
+            }
+            builder.body(Body::from(body)).expect("response")
+        }
+        Reply::Raw(status, headers, body) => {
+            let mut builder =
+                Response::builder().status(StatusCode::from_u16(status).expect("status"));
             for (name, value) in headers {
                 builder = builder.header(name, value);
             }
