@@ -283,12 +283,7 @@ impl ConfigDocument {
         Some(Located { node, ctx, flow_at })
     }
 
-    fn splice(
-        &mut self,
-        start: usize,
-        end: usize,
-        new: &str,
-    ) -> Result<(), ConfigError> {
+    fn splice(&mut self, start: usize, end: usize, new: &str) -> Result<(), ConfigError> {
         let mut text = String::with_capacity(self.text.len() + new.len());
         text.push_str(self.text.get(..start).unwrap_or_default());
         text.push_str(new);

@@ -10,12 +10,14 @@
 //! Secrets are plain `String`s here because this type is written back to disk;
 //! never log a `RawConfig` (its `Debug` shows secrets). Log the resolved `Config`.
 
+mod lenient;
 mod providers;
 mod sections;
 mod unknown;
 
 use std::collections::BTreeMap;
 
+pub use lenient::Lenient;
 pub use providers::{
     RawApiKeyEntry, RawClaudeKey, RawCloak, RawCodexKey, RawGeminiKey, RawModel, RawOpenAiCompat,
     RawThinking, RawVertexKey,
@@ -47,12 +49,22 @@ macro_rules! raw_struct {
         pub struct $name {
             $(
                 $(#[$fmeta])*
-                #[serde(default, skip_serializing_if = "Option::is_none")]
+                #[serde(
+                    default,
+                    skip_serializing_if = "Option::is_none",
+                    deserialize_with = "crate::raw::lenient::option"
+                )]
                 pub $field: Option<$ty>,
             )*
             /// Keys this version does not know; kept so a write-back never loses them.
             #[serde(flatten)]
             pub extra: $crate::raw::Extra,
+        }
+
+        impl $crate::raw::Lenient for $name {
+            fn lenient<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                <Self as serde::Deserialize>::deserialize(d)
+            }
         }
 
         impl $crate::raw::CollectUnknown for $name {

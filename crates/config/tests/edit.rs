@@ -30,14 +30,14 @@ api-keys:
 request-retry: 3
 
 claude-api-key:
-  - api-key: "sk-a"
+  - api-key: 12345
     base-url: "https://a.example"   # primary
     unknown-entry-key: keep
   # the second key
   - api-key: "sk-b"
     headers:
       X-One: "1"
-      X-Two: "2"
+      X-Two: 2
 
 oauth-model-alias:
   claude:
@@ -161,7 +161,7 @@ fn list_item_add_remove_patch() {
             r.claude_api_key.as_mut().expect("list").remove(0);
         },
         &replaced(&[(
-            "  - api-key: \"sk-a\"\n    base-url: \"https://a.example\"   # primary\n    unknown-entry-key: keep\n",
+            "  - api-key: 12345\n    base-url: \"https://a.example\"   # primary\n    unknown-entry-key: keep\n",
             "",
         )]),
     );
@@ -174,8 +174,8 @@ fn list_item_add_remove_patch() {
             });
         },
         &replaced(&[(
-            "      X-Two: \"2\"\n",
-            "      X-Two: \"2\"\n  - api-key: sk-c\n    base-url: https://c.example\n",
+            "      X-Two: 2\n",
+            "      X-Two: 2\n  - api-key: sk-c\n    base-url: https://c.example\n",
         )]),
     );
 }

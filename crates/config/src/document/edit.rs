@@ -57,8 +57,11 @@ impl ConfigDocument {
                     let text = format!(" {}", render::inline(value, None));
                     return self.splice(colon_end, node.end, &text);
                 }
-                let indent = match node.kind {
-                    Kind::Map { is_flow: false, .. } | Kind::Seq { is_flow: false, .. } => {
+                // Reuse the old block's indentation when the shape stays the same
+                // (this keeps an indentless `key:\n- a` list indentless).
+                let indent = match (&node.kind, value) {
+                    (Kind::Map { is_flow: false, .. }, Value::Object(_))
+                    | (Kind::Seq { is_flow: false, .. }, Value::Array(_)) => {
                         self.column(node.start)
                     }
                     _ => self.column(key_start) + 2,

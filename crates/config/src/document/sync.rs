@@ -44,7 +44,7 @@ fn sync_at(doc: &mut ConfigDocument, path: &KeyPath, desired: &Value) -> Result<
         return doc.set(path, desired);
     };
     let current = loc.node.to_json();
-    if current == *desired {
+    if loose_eq(&current, desired) {
         return Ok(());
     }
     let is_block = loc.flow_at.is_none() && !loc.node.is_flow();
@@ -108,6 +108,26 @@ fn sync_list(
     Ok(())
 }
 
+/// Equality that treats a null/absent mapping value alike and a number or bool in
+/// the file as equal to its spelling as a string (raw fields decode scalars into
+/// strings leniently, so `X-Version: 2` comes back as `"2"`).
+pub(super) fn loose_eq(have: &Value, want: &Value) -> bool {
+    match (have, want) {
+        (Value::Object(a), Value::Object(b)) => a.keys().chain(b.keys()).all(|k| {
+            loose_eq(
+                a.get(k).unwrap_or(&Value::Null),
+                b.get(k).unwrap_or(&Value::Null),
+            )
+        }),
+        (Value::Array(a), Value::Array(b)) => {
+            a.len() == b.len() && a.iter().zip(b).all(|(x, y)| loose_eq(x, y))
+        }
+        (Value::Number(n), Value::String(s)) => n.to_string() == *s,
+        (Value::Bool(v), Value::String(s)) => v.to_string() == *s,
+        _ => have == want,
+    }
+}
+
 /// Identity of a list item for alignment.
 fn identity(value: &Value) -> String {
     if let Value::Object(map) = value {
@@ -119,7 +139,10 @@ fn identity(value: &Value) -> String {
             }
         }
     }
-    value.to_string()
+    match value {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
 }
 
 /// Longest common subsequence of two id lists, as index pairs in order.

@@ -321,6 +321,12 @@ impl Builder<'_> {
                 } else {
                     items.last().map_or(start, |v| v.end)
                 };
+                // An indentless sequence (`key:\n- a`) reports its start at the first
+                // item's content; move it back to the dash.
+                let start = match items.first() {
+                    Some(first) if !is_flow => self.dash_before(first.start).unwrap_or(start),
+                    _ => start,
+                };
                 return Ok(Node {
                     start,
                     end,
@@ -345,6 +351,12 @@ impl Builder<'_> {
             }
             items.push(item);
         }
+    }
+
+    /// Position of the `-` that precedes `pos` (only whitespace in between).
+    fn dash_before(&self, pos: usize) -> Option<usize> {
+        let head = self.text.get(..pos)?.trim_end();
+        head.strip_suffix('-').map(str::len)
     }
 
     /// Position just after the first `ch` at or after `from` (skipping spaces).
