@@ -11,6 +11,7 @@
 //! `docs/translation-gemini-responses.md`.
 
 mod envelope;
+mod fixups;
 mod request_from_ir;
 mod request_to_ir;
 mod response;

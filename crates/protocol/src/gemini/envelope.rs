@@ -21,8 +21,7 @@ pub struct CliRequest {
     /// Google Cloud project id (set by the provider from the credential).
     #[serde(default)]
     pub project: String,
-    /// The wrapped Gemini request.
-    #[serde(default)]
+    /// The wrapped Gemini request (required: an envelope without it is malformed).
     pub request: GenerateContentRequest,
     /// Envelope extras (`userAgent`, `requestType`, `requestId`, …), carried through.
     #[serde(flatten)]
@@ -33,8 +32,7 @@ pub struct CliRequest {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CliResponse {
-    /// The wrapped Gemini response.
-    #[serde(default)]
+    /// The wrapped Gemini response (required: an envelope without it is malformed).
     pub response: GenerateContentResponse,
     /// Upstream trace id (Antigravity).
     #[serde(default, skip_serializing_if = "Option::is_none")]

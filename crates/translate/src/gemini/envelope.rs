@@ -1,17 +1,24 @@
-//! Byte-preserving conversions inside the Gemini family (lifecycle step 5): same-format
-//! passthrough and the Gemini ↔ Gemini CLI / Antigravity envelope wrappers (spec §8.4–8.6).
+//! Conversions inside the Gemini family (lifecycle step 5): same-format passthrough and the
+//! Gemini ↔ Gemini CLI / Antigravity envelope wrappers (spec §8.4–8.6).
 //!
-//! These never go through the IR, so unknown fields, thought signatures and key order are
-//! kept exactly. They only splice top-level members with `raw_edit`; they must not
-//! interpret contents (role repair and response regrouping are not done here, see
-//! `docs/translation-gemini-responses.md`).
+//! These never go through the IR: unknown fields and thought signatures are kept (the typed
+//! models carry unknown keys), and only the §8 repairs in `gemini::fixups` touch contents.
+//! Same-format passthrough is byte-exact apart from the envelope `model`.
 
 use cpa_protocol::Format;
 
 use crate::context::RequestContext;
 use crate::error::TranslateError;
-use crate::raw_edit::{Edit, edit_top_level, find_member, scan_object};
+use serde_json::Map;
 
+use cpa_protocol::gemini::{CliRequest, GenerateContentRequest};
+
+use crate::error::{parse, to_vec};
+use crate::raw_edit::{Edit, edit_top_level, scan_object};
+
+use super::fixups::{
+    SignaturePolicy, apply_signature_policy, regroup_function_responses, repair_roles,
+};
 use super::request_from_ir::default_safety_settings;
 
 /// Same-format request. Plain Gemini bodies are returned unchanged (validated only): the
@@ -29,55 +36,56 @@ pub fn passthrough(
     edit_top_level(body, &[Edit::set_string("model", &ctx.upstream_model)])
 }
 
-/// Gemini → Gemini CLI: `{"model","project":"","request":<body without model>}`.
+/// Gemini → Gemini CLI: `{"model","project":"","request":<body without model>}` with
+/// regrouped function responses, repaired roles, sentinel signatures and default safety
+/// settings (§8.4).
 pub fn gemini_to_cli_request(body: &[u8], ctx: &RequestContext) -> Result<Vec<u8>, TranslateError> {
-    wrap(body, ctx, true)
+    let mut req: GenerateContentRequest = parse(body)?;
+    fix_contents(&mut req, SignaturePolicy::Sentinel);
+    if req.safety_settings.is_none() {
+        req.safety_settings = Some(default_safety_settings());
+    }
+    wrap(req, ctx)
 }
 
-/// Gemini → Antigravity: the CLI envelope; Antigravity drops safety settings, so none are
-/// added.
+/// Gemini → Antigravity: as for Gemini CLI, but thought parts are dropped, real function-call
+/// signatures kept, and no safety settings added (Antigravity rejects them) (§8.5).
 pub fn gemini_to_antigravity_request(
     body: &[u8],
     ctx: &RequestContext,
 ) -> Result<Vec<u8>, TranslateError> {
-    wrap(body, ctx, false)
+    let mut req: GenerateContentRequest = parse(body)?;
+    fix_contents(&mut req, SignaturePolicy::Antigravity);
+    wrap(req, ctx)
 }
 
-/// Gemini CLI → Gemini: the `request` member becomes the body, with the model written.
+/// Gemini CLI → Gemini: the `request` member becomes the body, with the model written,
+/// sentinel signatures on replayed model parts and default safety settings.
 pub fn cli_to_gemini_request(body: &[u8], ctx: &RequestContext) -> Result<Vec<u8>, TranslateError> {
-    let inner = find_member(body, "request")?
-        .ok_or_else(|| TranslateError::shape("request", "missing Gemini CLI request"))?;
-    with_model_and_safety(&body[inner.value], ctx)
-}
-
-fn with_model_and_safety(body: &[u8], ctx: &RequestContext) -> Result<Vec<u8>, TranslateError> {
-    let (members, _) = scan_object(body)?;
-    let has_safety = members
-        .iter()
-        .any(|m| m.key == "safetySettings" || m.key == "safety_settings");
-    let safety = default_safety_settings().to_string();
-    let mut edits = vec![Edit::set_string("model", &ctx.upstream_model)];
-    if !has_safety {
-        edits.push(Edit::set_raw_if_absent("safetySettings", safety));
+    let envelope: CliRequest = parse(body)?;
+    let mut req = envelope.request;
+    apply_signature_policy(&mut req.contents, SignaturePolicy::Sentinel);
+    req.model = Some(ctx.upstream_model.clone());
+    if req.safety_settings.is_none() {
+        req.safety_settings = Some(default_safety_settings());
     }
-    edit_top_level(body, &edits)
+    to_vec(&req)
 }
 
-fn wrap(body: &[u8], ctx: &RequestContext, has_safety: bool) -> Result<Vec<u8>, TranslateError> {
-    let inner = if has_safety {
-        let with_safety = with_model_and_safety(body, ctx)?;
-        edit_top_level(&with_safety, &[Edit::remove("model")])?
-    } else {
-        edit_top_level(body, &[Edit::remove("model")])?
-    };
-    let model = serde_json::Value::String(ctx.upstream_model.clone()).to_string();
-    let mut out = Vec::with_capacity(inner.len() + model.len() + 48);
-    out.extend_from_slice(b"{\"model\":");
-    out.extend_from_slice(model.as_bytes());
-    out.extend_from_slice(b",\"project\":\"\",\"request\":");
-    out.extend_from_slice(&inner);
-    out.push(b'}');
-    Ok(out)
+fn fix_contents(req: &mut GenerateContentRequest, policy: SignaturePolicy) {
+    regroup_function_responses(&mut req.contents);
+    repair_roles(&mut req.contents);
+    apply_signature_policy(&mut req.contents, policy);
+}
+
+fn wrap(mut req: GenerateContentRequest, ctx: &RequestContext) -> Result<Vec<u8>, TranslateError> {
+    req.model = None;
+    to_vec(&CliRequest {
+        model: ctx.upstream_model.clone(),
+        project: String::new(),
+        request: req,
+        extra: Map::new(),
+    })
 }
 
 #[cfg(test)]
@@ -111,10 +119,7 @@ mod tests {
     fn cli_to_gemini_unwraps_the_request() {
         let body = br#"{"model":"m","project":"p","request":{"contents":[],"safetySettings":[]}}"#;
         let out = json(&cli_to_gemini_request(body, &ctx()).expect("unwraps"));
-        assert_eq!(
-            out,
-            json!({"contents":[],"safetySettings":[],"model":"gemini-2.5-pro"})
-        );
+        assert_eq!(out, json!({"safetySettings":[],"model":"gemini-2.5-pro"}));
     }
 
     #[test]
