@@ -10,11 +10,13 @@ mod handlers;
 pub mod keep_alive;
 pub mod logging;
 pub mod middleware;
+mod pipeline;
 mod reload;
 pub mod respond;
 mod routes;
 mod serve;
 pub mod shutdown;
 pub mod state;
+pub mod upstreams;
 
 pub use serve::{ServeError, ServeOptions, serve};

@@ -7,7 +7,6 @@
 //!
 //! Must not: re-bind the listener or touch restart-only keys (`host`, `port`, `tls`).
 
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::exposure;
@@ -41,13 +40,36 @@ pub fn apply(
     Ok(())
 }
 
-/// Starts watching the config file; every valid change goes through [`apply`].
+/// Starts the file watcher and applies every snapshot the config handle publishes (file
+/// reloads and management edits alike) through [`apply`]. Keep the guard alive.
 pub fn spawn(
-    config_path: PathBuf,
+    handle: Arc<cpa_config::ConfigHandle>,
     state: AppState,
     logging: Logging,
     allow_open: bool,
-) -> Result<(), ServeError> {
-    let _ = (config_path, state, logging, allow_open);
-    Ok(())
+) -> Result<cpa_config::WatchGuard, ServeError> {
+    let guard = cpa_config::watch(handle.clone())?;
+    let mut snapshots = handle.subscribe();
+    let mut events = handle.events();
+    let shutdown = state.shutdown().clone();
+    tokio::spawn(async move {
+        loop {
+            tokio::select! {
+                changed = snapshots.changed() => {
+                    if changed.is_err() {
+                        return;
+                    }
+                    let config = snapshots.borrow_and_update().clone();
+                    let _ = apply(&state, &logging, config, allow_open);
+                }
+                event = events.recv() => {
+                    if let Ok(cpa_config::ConfigEvent::ReloadFailed { error }) = event {
+                        tracing::warn!(%error, "config reload failed; the previous config keeps serving");
+                    }
+                }
+                () = shutdown.wait() => return,
+            }
+        }
+    });
+    Ok(guard)
 }

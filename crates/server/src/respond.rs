@@ -12,6 +12,7 @@ mod format;
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use bytes::Bytes;
 use serde_json::json;
 
 pub use format::ClientFormat;
@@ -44,6 +45,10 @@ pub struct ApiError {
     kind: ErrorKind,
     message: String,
     retry_after_secs: Option<u64>,
+    /// A provider error body sent verbatim (same format family as the client).
+    raw_body: Option<Bytes>,
+    /// A spec-defined body for OpenAI clients (e.g. the `model_cooldown` object).
+    openai_body: Option<Bytes>,
 }
 
 // === impl ErrorKind ===
@@ -115,6 +120,8 @@ impl ApiError {
             kind,
             message: message.into(),
             retry_after_secs: None,
+            raw_body: None,
+            openai_body: None,
         }
     }
 
@@ -127,6 +134,19 @@ impl ApiError {
     /// Adds a `Retry-After` header, in whole seconds.
     pub fn with_retry_after(mut self, secs: u64) -> Self {
         self.retry_after_secs = Some(secs);
+        self
+    }
+
+    /// Sends `body` verbatim whatever the client format (a provider error body of the
+    /// client's own format family).
+    pub fn with_raw_body(mut self, body: Bytes) -> Self {
+        self.raw_body = Some(body);
+        self
+    }
+
+    /// Uses `body` verbatim for OpenAI clients, the generic shape for the others.
+    pub fn with_openai_body(mut self, body: Bytes) -> Self {
+        self.openai_body = Some(body);
         self
     }
 
@@ -164,7 +184,11 @@ impl ApiError {
 
     /// Renders the error as a complete HTTP response in `format`'s shape.
     pub fn into_response_for(self, format: ClientFormat) -> Response {
-        let body = self.body(format).to_string();
+        let body = match (&self.raw_body, &self.openai_body, format) {
+            (Some(raw), _, _) => raw.clone(),
+            (None, Some(openai), ClientFormat::OpenAi) => openai.clone(),
+            _ => Bytes::from(self.body(format).to_string()),
+        };
         let mut response = (
             self.status,
             [(

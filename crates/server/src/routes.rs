@@ -3,7 +3,7 @@
 use axum::Router;
 use axum::routing::{get, post};
 
-use crate::handlers::{proxy, root};
+use crate::handlers::{anthropic, gemini, models, openai, root};
 use crate::keep_alive;
 use crate::state::AppState;
 
@@ -17,13 +17,16 @@ pub fn open_routes() -> Router<AppState> {
 /// The client API, behind client authentication.
 pub fn client_routes() -> Router<AppState> {
     Router::new()
-        .route("/v1/models", get(proxy::openai_models))
-        .route("/v1/chat/completions", post(proxy::unavailable))
-        .route("/v1/completions", post(proxy::unavailable))
-        .route("/v1/responses", post(proxy::unavailable))
-        .route("/v1/messages", post(proxy::unavailable))
-        .route("/v1/messages/count_tokens", post(proxy::unavailable))
-        .route("/v1beta/models", get(proxy::gemini_models))
-        .route("/v1beta/models/{*model_action}", post(proxy::unavailable))
-        .route("/v1/models/{*model_action}", post(proxy::unavailable))
+        .route("/v1/models", get(models::list))
+        .route("/v1/chat/completions", post(openai::chat_completions))
+        .route("/v1/completions", post(openai::completions))
+        .route("/v1/responses", post(openai::responses))
+        .route("/v1/messages", post(anthropic::messages))
+        .route("/v1/messages/count_tokens", post(anthropic::count_tokens))
+        .route("/v1beta/models", get(models::gemini_list))
+        .route(
+            "/v1beta/models/{*model_action}",
+            get(models::gemini_get).post(gemini::model_action),
+        )
+        .route("/v1/models/{*model_action}", post(gemini::model_action))
 }

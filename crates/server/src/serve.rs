@@ -10,7 +10,6 @@
 
 use std::net::{SocketAddr, TcpListener};
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::time::Duration;
 
 use crate::app;
@@ -54,6 +53,9 @@ pub enum ServeError {
     /// The TLS certificate or key could not be loaded.
     #[error("failed to start HTTPS server: {0}")]
     Tls(String),
+    /// The usage statistics service could not start.
+    #[error("usage statistics: {0}")]
+    Usage(String),
     /// The server failed while running.
     #[error("server error: {0}")]
     Io(#[from] std::io::Error),
@@ -62,13 +64,16 @@ pub enum ServeError {
 /// Runs the proxy until SIGINT/SIGTERM (or the keep-alive watchdog) stops it.
 pub async fn serve(options: ServeOptions) -> Result<(), ServeError> {
     let wrote_example = cpa_config::write_example_if_missing(&options.config_path)?;
-    let loaded = cpa_config::load(&options.config_path)?;
-    let config = Arc::new(loaded.config);
+    let (handle, warnings) = cpa_config::ConfigHandle::load(
+        options.config_path.clone(),
+        cpa_config::LoadOptions::from_process(),
+    )?;
+    let config = handle.current();
     let logging = Logging::install(&log_settings(&config));
     if wrote_example {
         tracing::info!(path = %options.config_path.display(), "config file was missing; wrote the commented example there");
     }
-    for warning in &loaded.warnings {
+    for warning in &warnings {
         tracing::warn!("config: {warning}");
     }
     exposure::check(
@@ -79,10 +84,13 @@ pub async fn serve(options: ServeOptions) -> Result<(), ServeError> {
 
     let shutdown = Shutdown::new();
     let keep_alive = options.local_password.as_deref().map(KeepAlive::new);
-    let state = AppState::new(
+    let usage = start_usage(&config).await?;
+    let state = AppState::with_usage(
         Runtime::build(config.clone()),
         shutdown.clone(),
         keep_alive.clone(),
+        usage.sink().clone(),
+        Some(usage.handle().clone()),
     );
 
     tokio::spawn(shutdown.clone().listen_for_signals());
@@ -90,8 +98,8 @@ pub async fn serve(options: ServeOptions) -> Result<(), ServeError> {
     if let Some(watchdog) = keep_alive {
         tokio::spawn(watchdog.watch(shutdown.clone()));
     }
-    reload::spawn(
-        options.config_path.clone(),
+    let _watch_guard = reload::spawn(
+        handle.clone(),
         state.clone(),
         logging,
         options.allow_unauthenticated_network,
@@ -124,8 +132,32 @@ pub async fn serve(options: ServeOptions) -> Result<(), ServeError> {
             .serve(service)
             .await?;
     }
+    usage.shutdown().await;
     tracing::info!("server stopped");
     Ok(())
+}
+
+/// Starts the usage statistics service, persisted under the auth directory; falls back to
+/// memory-only statistics when that directory is unusable.
+async fn start_usage(config: &cpa_config::Config) -> Result<cpa_usage::UsageService, ServeError> {
+    let settings = cpa_usage::UsageConfig {
+        statistics_enabled: config.usage_statistics_enabled,
+        persist_dir: Some(config.auth_dir.clone()),
+        ..cpa_usage::UsageConfig::default()
+    };
+    match cpa_usage::UsageService::start(settings).await {
+        Ok(service) => Ok(service),
+        Err(err) => {
+            tracing::warn!(%err, dir = %config.auth_dir.display(), "usage statistics cannot be persisted; keeping them in memory only");
+            let memory = cpa_usage::UsageConfig {
+                statistics_enabled: config.usage_statistics_enabled,
+                ..cpa_usage::UsageConfig::default()
+            };
+            cpa_usage::UsageService::start(memory)
+                .await
+                .map_err(|err| ServeError::Usage(err.to_string()))
+        }
+    }
 }
 
 /// The logging knobs of a config snapshot.

@@ -14,6 +14,8 @@ use arc_swap::ArcSwap;
 use crate::keep_alive::KeepAlive;
 use crate::middleware::client_auth::ClientKeys;
 use crate::shutdown::Shutdown;
+use crate::upstreams::Upstreams;
+use cpa_usage::{UsageHandle, UsageSink};
 
 /// Everything a request needs that is derived from one config snapshot.
 #[derive(Debug)]
@@ -32,6 +34,9 @@ pub struct AppState {
 
 struct Inner {
     runtime: ArcSwap<Runtime>,
+    upstreams: Arc<Upstreams>,
+    usage_sink: UsageSink,
+    usage: Option<UsageHandle>,
     shutdown: Shutdown,
     keep_alive: Option<KeepAlive>,
 }
@@ -54,9 +59,24 @@ impl Runtime {
 impl AppState {
     /// Creates the state around a first runtime.
     pub fn new(runtime: Runtime, shutdown: Shutdown, keep_alive: Option<KeepAlive>) -> Self {
+        Self::with_usage(runtime, shutdown, keep_alive, UsageSink::discard(), None)
+    }
+
+    /// Creates the state with a usage sink and the statistics handle.
+    pub fn with_usage(
+        runtime: Runtime,
+        shutdown: Shutdown,
+        keep_alive: Option<KeepAlive>,
+        usage_sink: UsageSink,
+        usage: Option<UsageHandle>,
+    ) -> Self {
+        let upstreams = Arc::new(Upstreams::new(&runtime.config));
         Self {
             inner: Arc::new(Inner {
                 runtime: ArcSwap::from_pointee(runtime),
+                upstreams,
+                usage_sink,
+                usage,
                 shutdown,
                 keep_alive,
             }),
@@ -68,9 +88,29 @@ impl AppState {
         self.inner.runtime.load_full()
     }
 
-    /// Replaces the runtime after a successful reload.
+    /// Replaces the runtime after a successful reload and brings the credential pool in
+    /// step (cooldowns of unchanged credentials survive).
     pub fn swap_runtime(&self, runtime: Runtime) {
+        self.inner.upstreams.reload(&runtime.config);
+        if let Some(usage) = &self.inner.usage {
+            usage.set_statistics_enabled(runtime.config.usage_statistics_enabled);
+        }
         self.inner.runtime.store(Arc::new(runtime));
+    }
+
+    /// Where attempts' usage events go.
+    pub fn usage_sink(&self) -> &UsageSink {
+        &self.inner.usage_sink
+    }
+
+    /// The statistics service, when it runs.
+    pub fn usage(&self) -> Option<&UsageHandle> {
+        self.inner.usage.as_ref()
+    }
+
+    /// Credentials, pool and executors.
+    pub fn upstreams(&self) -> Arc<Upstreams> {
+        Arc::clone(&self.inner.upstreams)
     }
 
     /// The process-wide shutdown signal.

@@ -14,6 +14,16 @@ pub enum ClientFormat {
 }
 
 impl ClientFormat {
+    /// The error shape of an API format.
+    pub fn of(format: cpa_protocol::Format) -> Self {
+        use cpa_protocol::Format as F;
+        match format {
+            F::AnthropicMessages => Self::Anthropic,
+            F::Gemini | F::GeminiCli | F::Antigravity => Self::Gemini,
+            F::OpenAiChat | F::OpenAiCompletions | F::OpenAiResponses | F::Codex => Self::OpenAi,
+        }
+    }
+
     /// Picks the format for a request path (and, for `GET /v1/models`, the `User-Agent`, the
     /// way the original chooses the listing shape).
     pub fn for_request(method: &Method, path: &str, headers: &HeaderMap) -> Self {

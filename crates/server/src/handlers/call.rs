@@ -1,0 +1,143 @@
+//! Shared handler plumbing: peek at the few body fields routing needs, run the pipeline,
+//! render the outcome in the client's format.
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use bytes::Bytes;
+use cpa_protocol::Format;
+use cpa_providers::Action;
+use serde::Deserialize;
+use tokio_stream::wrappers::ReceiverStream;
+
+use crate::middleware::client_auth::ClientPrincipal;
+use crate::middleware::request_id::RequestId;
+use crate::pipeline::{self, ClientCall, Outcome};
+use crate::respond::{ApiError, ClientFormat, ErrorKind};
+use crate::state::AppState;
+
+/// Client headers forwarded upstream (executors decide which ones they honour).
+const FORWARDED_HEADERS: &[&str] = &[
+    "anthropic-beta",
+    "anthropic-version",
+    "user-agent",
+    "session_id",
+    "openai-beta",
+    "x-stainless-lang",
+];
+
+/// The body fields the handler needs before translation. Everything else is left to the
+/// translator, which parses the body once.
+#[derive(Debug, Default, Deserialize)]
+pub struct Peek {
+    /// `model`.
+    #[serde(default)]
+    pub model: Option<String>,
+    /// `stream`, kept raw: routes differ in what counts as "streaming".
+    #[serde(default)]
+    pub stream: Option<serde_json::Value>,
+    /// OpenAI `stream_options`.
+    #[serde(default)]
+    pub stream_options: Option<StreamOptions>,
+}
+
+/// OpenAI `stream_options`.
+#[derive(Debug, Default, Deserialize)]
+pub struct StreamOptions {
+    /// Ask for a final usage chunk.
+    #[serde(default)]
+    pub include_usage: bool,
+}
+
+/// What the route decided about the request.
+pub struct Route {
+    /// Client format.
+    pub format: Format,
+    /// Model (body or URL).
+    pub model: String,
+    /// Streaming or not.
+    pub is_streaming: bool,
+    /// Generate or count tokens.
+    pub action: Action,
+    /// Gemini `alt`.
+    pub alt: Option<String>,
+    /// OpenAI include_usage.
+    pub include_usage: bool,
+}
+
+/// Parses the routing fields of a JSON body; a non-JSON body is a 400 in `format`'s shape.
+pub fn peek(format: Format, body: &[u8]) -> Result<Peek, Response> {
+    serde_json::from_slice::<Peek>(body).map_err(|err| {
+        error_response(
+            format,
+            ApiError::new(
+                ErrorKind::InvalidRequest,
+                format!("invalid request body: {err}"),
+            ),
+        )
+    })
+}
+
+/// Runs the pipeline and renders the outcome.
+pub async fn execute(
+    state: AppState,
+    headers: &HeaderMap,
+    principal: Option<ClientPrincipal>,
+    request_id: Option<RequestId>,
+    route: Route,
+    body: Bytes,
+) -> Response {
+    let runtime = state.runtime();
+    let mut forward_headers = HeaderMap::new();
+    for name in FORWARDED_HEADERS {
+        if let Some(value) = headers.get(*name) {
+            forward_headers.insert(*name, value.clone());
+        }
+    }
+    let call = ClientCall {
+        format: route.format,
+        body,
+        model: route.model,
+        is_streaming: route.is_streaming,
+        action: route.action,
+        alt: route.alt,
+        include_usage: route.include_usage,
+        forward_headers,
+        principal: principal.map(|p| p.0).unwrap_or_default(),
+        request_id: request_id.map(|r| r.0).unwrap_or_default(),
+    };
+    match pipeline::run(&state, &Arc::clone(&runtime), call).await {
+        Ok(Outcome::Json(body)) => (
+            StatusCode::OK,
+            [(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            )],
+            body,
+        )
+            .into_response(),
+        Ok(Outcome::Stream(stream)) => {
+            let mut response = Response::new(Body::from_stream(
+                ReceiverStream::new(stream.chunks).map(Ok::<_, std::convert::Infallible>),
+            ));
+            let headers = response.headers_mut();
+            headers.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static(stream.content_type),
+            );
+            headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+            headers.insert("x-accel-buffering", HeaderValue::from_static("no"));
+            response
+        }
+        Err(error) => error_response(route.format, error),
+    }
+}
+
+/// Renders `error` in the error shape of `format`.
+pub fn error_response(format: Format, error: ApiError) -> Response {
+    error.into_response_for(ClientFormat::of(format))
+}
+
+use futures_util::StreamExt as _;

@@ -1,0 +1,104 @@
+//! OpenAI routes: `POST /v1/chat/completions`, `/v1/completions`, `/v1/responses`.
+//!
+//! Streaming iff the body's `stream` is the JSON literal `true` (as the original).
+
+use axum::Extension;
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::response::Response;
+use bytes::Bytes;
+use cpa_protocol::Format;
+use cpa_providers::Action;
+
+use super::call::{self, Route};
+use crate::middleware::client_auth::ClientPrincipal;
+use crate::middleware::request_id::RequestId;
+use crate::state::AppState;
+
+/// `POST /v1/chat/completions`.
+pub async fn chat_completions(
+    State(state): State<AppState>,
+    principal: Option<Extension<ClientPrincipal>>,
+    request_id: Option<Extension<RequestId>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    handle(
+        state,
+        Format::OpenAiChat,
+        principal,
+        request_id,
+        headers,
+        body,
+    )
+    .await
+}
+
+/// `POST /v1/completions` (legacy; translated to chat upstream).
+pub async fn completions(
+    State(state): State<AppState>,
+    principal: Option<Extension<ClientPrincipal>>,
+    request_id: Option<Extension<RequestId>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    handle(
+        state,
+        Format::OpenAiCompletions,
+        principal,
+        request_id,
+        headers,
+        body,
+    )
+    .await
+}
+
+/// `POST /v1/responses`.
+pub async fn responses(
+    State(state): State<AppState>,
+    principal: Option<Extension<ClientPrincipal>>,
+    request_id: Option<Extension<RequestId>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    handle(
+        state,
+        Format::OpenAiResponses,
+        principal,
+        request_id,
+        headers,
+        body,
+    )
+    .await
+}
+
+async fn handle(
+    state: AppState,
+    format: Format,
+    principal: Option<Extension<ClientPrincipal>>,
+    request_id: Option<Extension<RequestId>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let peek = match call::peek(format, &body) {
+        Ok(peek) => peek,
+        Err(response) => return response,
+    };
+    let route = Route {
+        format,
+        model: peek.model.unwrap_or_default(),
+        is_streaming: peek.stream == Some(serde_json::Value::Bool(true)),
+        action: Action::Generate,
+        alt: None,
+        include_usage: peek.stream_options.is_some_and(|o| o.include_usage),
+    };
+    call::execute(
+        state,
+        &headers,
+        principal.map(|e| e.0),
+        request_id.map(|e| e.0),
+        route,
+        body,
+    )
+    .await
+}

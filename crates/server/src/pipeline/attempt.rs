@@ -1,0 +1,178 @@
+//! One attempt on one credential: translate the request (step 5), send it (step 6), and for
+//! streams wait for the first upstream event before anything is committed to the client.
+
+use std::sync::Arc;
+
+use bytes::Bytes;
+use cpa_providers::{Action, UpstreamRequest};
+use cpa_router::resolve::Resolution;
+use cpa_router::retry::Disposition;
+use cpa_router::select::Pick;
+use cpa_translate::{CountTokensPlan, RequestContext, ResponseContext};
+use futures_util::StreamExt;
+
+use super::classify::{self, Failure};
+use super::stream::{self, StreamSetup};
+use super::usage::{DraftFields, UsageDraft};
+use super::{ClientCall, Outcome};
+use crate::respond::{ApiError, ErrorKind};
+use crate::state::Runtime;
+use crate::upstreams::Upstreams;
+use cpa_usage::UsageSink;
+
+/// Makes one attempt; a failure carries its classification and the client-facing error.
+pub async fn run(
+    runtime: &Arc<Runtime>,
+    usage_sink: &UsageSink,
+    upstreams: &Upstreams,
+    call: &ClientCall,
+    resolution: &Resolution,
+    pick: &Pick,
+) -> Result<Outcome, Failure> {
+    let credentials = upstreams.credentials();
+    let Some(credential) = credentials.get(&pick.credential.id) else {
+        return Err(Failure::new(
+            Disposition::TryNext { cool_down: None },
+            ApiError::new(
+                ErrorKind::Internal,
+                "credential disappeared during a reload",
+            ),
+        ));
+    };
+    let registry = upstreams.registry();
+    let Some(executor) = registry.for_credential(credential) else {
+        return Err(Failure::new(
+            Disposition::TryNext { cool_down: None },
+            ApiError::new(
+                ErrorKind::Internal,
+                "executor_not_found: executor not registered",
+            ),
+        ));
+    };
+    let target = executor.native_format();
+    let mut usage = UsageDraft::start(
+        usage_sink.clone(),
+        DraftFields {
+            provider: credential.provider_name(),
+            model: &pick.upstream_model,
+            api_key: &call.principal,
+            auth_id: pick.credential.id.as_str(),
+            source: &pick.credential.label,
+            request_id: &call.request_id,
+            client_format: call.format.as_str(),
+        },
+    );
+    let request_ctx = RequestContext {
+        upstream_model: pick.upstream_model.clone(),
+        is_streaming: call.is_streaming,
+        upstream_streaming: None,
+        reasoning_override: classify::reasoning_override(resolution),
+        id_seed: rand::random(),
+        user_agent: call
+            .forward_headers
+            .get(http::header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned),
+    };
+    let response_ctx = ResponseContext {
+        client_model: resolution.requested.clone(),
+        include_usage: call.include_usage,
+        created: chrono::Utc::now().timestamp(),
+        id_seed: request_ctx.id_seed,
+        ..ResponseContext::default()
+    };
+    let mut request = UpstreamRequest {
+        model: pick.upstream_model.clone(),
+        body: Bytes::new(),
+        is_streaming: call.is_streaming,
+        action: call.action,
+        alt: call.alt.clone(),
+        client_headers: call.forward_headers.clone(),
+    };
+
+    if call.action == Action::CountTokens {
+        let plan = cpa_translate::translate_count_tokens_request(
+            call.format,
+            target,
+            &call.body,
+            &request_ctx,
+        )
+        .map_err(classify::translate_failure)?;
+        let body = match plan {
+            CountTokensPlan::Local { input_tokens } => {
+                cpa_translate::count_tokens_body(call.format, input_tokens)
+                    .map_err(classify::translate_failure)?
+            }
+            CountTokensPlan::Upstream(body) => {
+                request.body = Bytes::from(body);
+                let response = match executor.count_tokens(request, credential).await {
+                    Ok(response) => response,
+                    Err(err) => return Err(classify::upstream_failure(&err, call.format, target)),
+                };
+                cpa_translate::translate_count_tokens_response(
+                    target,
+                    call.format,
+                    &response.body,
+                    &response_ctx,
+                )
+                .map_err(classify::translate_failure)?
+            }
+        };
+        return Ok(Outcome::Json(Bytes::from(body)));
+    }
+
+    let body = cpa_translate::translate_request(call.format, target, &call.body, &request_ctx)
+        .map_err(classify::translate_failure)?;
+    request.body = Bytes::from(body);
+
+    if !call.is_streaming {
+        let response = match executor.execute(request, credential).await {
+            Ok(response) => response,
+            Err(err) => {
+                usage.fail(None, err.status().map(|s| s.as_u16()));
+                return Err(classify::upstream_failure(&err, call.format, target));
+            }
+        };
+        usage.succeed(response.usage);
+        let body =
+            cpa_translate::translate_response(target, call.format, &response.body, &response_ctx)
+                .map_err(|err| {
+                Failure::new(
+                    Disposition::TryNext { cool_down: None },
+                    ApiError::new(
+                        ErrorKind::Internal,
+                        format!("cannot translate the upstream response: {err}"),
+                    ),
+                )
+            })?;
+        return Ok(Outcome::Json(Bytes::from(body)));
+    }
+
+    let mut upstream = match executor.execute_stream(request, credential).await {
+        Ok(stream) => stream,
+        Err(err) => {
+            usage.fail(None, err.status().map(|s| s.as_u16()));
+            return Err(classify::upstream_failure(&err, call.format, target));
+        }
+    };
+    // Peek: an error (or a closed stream) before the first event is a failed attempt that
+    // may still fail over; nothing has been sent to the client yet.
+    let first = match upstream.next().await {
+        Some(Ok(event)) => Some(event),
+        Some(Err(err)) => {
+            usage.fail(upstream.usage(), None);
+            return Err(classify::upstream_failure(&err, call.format, target));
+        }
+        None => None,
+    };
+    usage.mark_first_token();
+    let setup = StreamSetup {
+        client: call.format,
+        upstream_format: target,
+        alt: call.alt.clone(),
+        keepalive: runtime.config.streaming.keepalive,
+        response_ctx,
+        usage,
+    };
+    Ok(Outcome::Stream(stream::spawn(setup, first, upstream)))
+}
