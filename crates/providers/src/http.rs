@@ -9,7 +9,8 @@
 //!
 //! Clients are cached per effective proxy setting and reused, so connections are pooled
 //! and kept alive; there is no overall request timeout because streams may run for a
-//! long time, only a connect timeout and an idle-connection timeout.
+//! long time, only a connect timeout, an idle-connection timeout and an optional
+//! read-idle timeout ([`HttpSettings::read_timeout`]).
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -28,6 +29,11 @@ pub struct HttpSettings {
     pub pool_idle_timeout: Duration,
     /// TCP keep-alive probe interval. Default 60 s.
     pub tcp_keepalive: Duration,
+    /// Longest silence between two reads of a response (headers or body chunks)
+    /// before the attempt fails with [`UpstreamError::Timeout`]. `None` (default, as
+    /// the reference) waits forever; streams that can think for minutes need a
+    /// generous value.
+    pub read_timeout: Option<Duration>,
 }
 
 impl Default for HttpSettings {
@@ -36,6 +42,7 @@ impl Default for HttpSettings {
             connect_timeout: Duration::from_secs(30),
             pool_idle_timeout: Duration::from_secs(90),
             tcp_keepalive: Duration::from_secs(60),
+            read_timeout: None,
         }
     }
 }
@@ -139,6 +146,9 @@ impl HttpClients {
             .connect_timeout(self.settings.connect_timeout)
             .pool_idle_timeout(self.settings.pool_idle_timeout)
             .tcp_keepalive(self.settings.tcp_keepalive);
+        if let Some(timeout) = self.settings.read_timeout {
+            builder = builder.read_timeout(timeout);
+        }
         builder = match setting {
             ProxySetting::Default => builder,
             ProxySetting::Direct => builder.no_proxy(),

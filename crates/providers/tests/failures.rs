@@ -256,3 +256,24 @@ async fn invalid_credential_proxy_is_a_named_error() {
     );
     assert!(!message.contains("secret"));
 }
+
+#[tokio::test]
+async fn stalled_stream_hits_the_read_timeout() {
+    let stub = Stub::always(|| Reply::Stall).await;
+    let settings = HttpSettings {
+        read_timeout: Some(Duration::from_millis(300)),
+        ..HttpSettings::default()
+    };
+    let registry = Registry::new(Arc::new(HttpClients::new(settings, "").expect("clients")));
+    let cred = Credential::api_key(ProviderKind::OpenAiCompat, "c:1", "k").base_url(&stub.base);
+    let stream = registry
+        .get(ProviderKind::OpenAiCompat)
+        .expect("exec")
+        .execute_stream(request(true), &cred)
+        .await
+        .expect("2xx");
+    let (items, _) = collect(stream).await;
+    assert_eq!(items.len(), 2, "{items:?}");
+    assert!(items[0].is_ok());
+    assert_eq!(items[1], Err("upstream.timeout"));
+}

@@ -17,7 +17,7 @@ use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::response::Response;
 use bytes::Bytes;
-use futures_util::stream;
+use futures_util::{StreamExt as _, stream};
 use http::{HeaderMap, StatusCode};
 use parking_lot::Mutex;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -52,6 +52,8 @@ pub enum Reply {
     Chunks(&'static str, Vec<String>),
     /// 200 SSE: these chunks, then the connection is aborted mid-body.
     Abort(Vec<String>),
+    /// 200 SSE: one event, then silence forever (the connection stays open).
+    Stall,
     /// 200 SSE that never ends; `dropped` turns true when the body is dropped.
     Endless(Arc<AtomicBool>),
 }
@@ -172,6 +174,16 @@ async fn handle(State(state): State<StubState>, req: Request) -> Response {
                 tokio::time::sleep(Duration::from_millis(10)).await;
                 Some((next, it))
             });
+            Response::builder()
+                .header("content-type", "text/event-stream")
+                .body(Body::from_stream(body))
+                .expect("response")
+        }
+        Reply::Stall => {
+            let first = stream::once(async {
+                Ok::<_, std::io::Error>(Bytes::from_static(b"data: {}\n\n"))
+            });
+            let body = first.chain(stream::pending());
             Response::builder()
                 .header("content-type", "text/event-stream")
                 .body(Body::from_stream(body))
