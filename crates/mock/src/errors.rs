@@ -18,6 +18,10 @@ pub(crate) enum Flavor {
     Anthropic,
     /// `{"error":{"code","message","status"}}` (Gemini, Vertex, Gemini CLI).
     Gemini,
+    /// The ChatGPT Codex backend: `{"detail": "..."}` for rejected requests,
+    /// `{"error":{"type":"usage_limit_reached",…,"resets_in_seconds"}}` for 429, otherwise
+    /// the OpenAI shape.
+    Codex,
 }
 
 /// A failure to report to the client in the endpoint's own shape.
@@ -78,7 +82,16 @@ impl MockError {
     /// The JSON body for `flavor`, also used for in-stream error events.
     pub(crate) fn body(&self, flavor: Flavor) -> Value {
         match flavor {
-            Flavor::OpenAi => json!({"error": {
+            Flavor::Codex if self.status == StatusCode::BAD_REQUEST => {
+                json!({ "detail": self.message })
+            }
+            Flavor::Codex if self.status == StatusCode::TOO_MANY_REQUESTS => json!({"error": {
+                "type": "usage_limit_reached",
+                "message": "The usage limit has been reached",
+                "plan_type": "plus",
+                "resets_in_seconds": self.retry_after.unwrap_or(0),
+            }}),
+            Flavor::OpenAi | Flavor::Codex => json!({"error": {
                 "message": self.message,
                 "type": openai_type(self.status),
                 "param": self.param,
@@ -123,7 +136,7 @@ impl MockError {
 pub(crate) fn mid_stream_error(flavor: Flavor) -> MockError {
     let status = match flavor {
         Flavor::Anthropic => StatusCode::from_u16(529).unwrap_or(StatusCode::SERVICE_UNAVAILABLE),
-        Flavor::OpenAi | Flavor::Gemini => StatusCode::INTERNAL_SERVER_ERROR,
+        Flavor::OpenAi | Flavor::Codex | Flavor::Gemini => StatusCode::INTERNAL_SERVER_ERROR,
     };
     MockError::status(status, "mock injected mid-stream error")
 }
@@ -182,6 +195,15 @@ mod tests {
         let body = MockError::rate_limited(7).body(Flavor::Gemini);
         assert_eq!(body["error"]["status"], "RESOURCE_EXHAUSTED");
         assert_eq!(body["error"]["details"][0]["retryDelay"], "7s");
+    }
+
+    #[test]
+    fn codex_shapes_differ_from_openai() {
+        let rejected = MockError::invalid("Store must be set to false").body(Flavor::Codex);
+        assert_eq!(rejected, json!({"detail": "Store must be set to false"}));
+        let limited = MockError::rate_limited(60).body(Flavor::Codex);
+        assert_eq!(limited["error"]["type"], "usage_limit_reached");
+        assert_eq!(limited["error"]["resets_in_seconds"], 60);
     }
 
     #[test]

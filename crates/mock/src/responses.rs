@@ -1,5 +1,7 @@
 //! OpenAI Responses: `POST /v1/responses`, `POST /responses` and the ChatGPT Codex
-//! backend `POST /backend-api/codex/responses` (which only accepts `stream: true`).
+//! backend `POST /backend-api/codex/responses` (which requires `stream: true`,
+//! `store: false` and `instructions`, rejects sampling limits, and answers errors in its
+//! own shapes, see `errors::Flavor::Codex`).
 //!
 //! Streams are `event: <type>\ndata: <json>` frames with a `sequence_number` starting at
 //! 0: `response.created`, `response.in_progress`, then per output item
@@ -70,7 +72,7 @@ pub(crate) async fn create_codex(
 ) -> Response {
     match handle(&state, &headers, &body, true).await {
         Ok(response) => response,
-        Err(error) => error.render(Flavor::OpenAi),
+        Err(error) => error.render(Flavor::Codex),
     }
 }
 

@@ -153,16 +153,35 @@ async fn responses_validation_rejects_unmatched_output_and_missing_input() {
 }
 
 #[tokio::test]
-async fn codex_path_requires_stream_and_streams() {
+async fn codex_path_enforces_backend_rules_in_its_shape() {
     let mock = mock().await;
-    let body = json!({"model": "gpt-5-codex", "input": "hi"});
-    let reply = post(&mock, "/backend-api/codex/responses", OPENAI, &body).await;
-    assert_eq!(reply.status, 400);
-    let body = json!({"model": "gpt-5-codex", "stream": true, "input": "hi"});
-    let events = post(&mock, "/backend-api/codex/responses", OPENAI, &body)
+    let ok = json!({"model": "gpt-5-codex", "stream": true, "store": false,
+        "instructions": "You are Codex", "input": "hi"});
+    let events = post(&mock, "/backend-api/codex/responses", OPENAI, &ok)
         .await
         .events();
     assert_eq!(events.last().unwrap().data["type"], "response.completed");
+    for (field, value, detail) in [
+        ("stream", json!(false), "Stream must be set to true"),
+        ("store", json!(true), "Store must be set to false"),
+        (
+            "temperature",
+            json!(0.2),
+            "Unsupported parameter: temperature",
+        ),
+    ] {
+        let mut body = ok.clone();
+        body[field] = value;
+        let reply = post(&mock, "/backend-api/codex/responses", OPENAI, &body).await;
+        assert_eq!(reply.status, 400);
+        assert_eq!(reply.json(), json!({"detail": detail}));
+    }
+    let mut limited = ok.clone();
+    limited["model"] = json!("gpt-5-codex-fail-429-30");
+    let reply = post(&mock, "/backend-api/codex/responses", OPENAI, &limited).await;
+    assert_eq!(reply.status, 429);
+    assert_eq!(reply.json()["error"]["type"], "usage_limit_reached");
+    assert_eq!(reply.json()["error"]["resets_in_seconds"], 30);
 }
 
 #[tokio::test]

@@ -69,10 +69,28 @@ pub(crate) fn request(body: &Value) -> Result<(), MockError> {
     }
 }
 
-/// The Codex backend only serves streams.
+/// Parameters the ChatGPT Codex backend refuses (the proxy must strip them).
+const CODEX_UNSUPPORTED: &[&str] = &[
+    "max_output_tokens",
+    "max_completion_tokens",
+    "temperature",
+    "top_p",
+    "service_tier",
+];
+
+/// The ChatGPT Codex backend: streams only, never stores, always has instructions.
 pub(crate) fn codex(body: &Value) -> Result<(), MockError> {
     if body.get("stream").and_then(Value::as_bool) != Some(true) {
-        return Err(MockError::invalid("Stream must be set to true").param("stream"));
+        return Err(MockError::invalid("Stream must be set to true"));
+    }
+    if body.get("store").and_then(Value::as_bool) != Some(false) {
+        return Err(MockError::invalid("Store must be set to false"));
+    }
+    if !body.get("instructions").is_some_and(Value::is_string) {
+        return Err(MockError::invalid("Instructions are required"));
+    }
+    if let Some(name) = CODEX_UNSUPPORTED.iter().find(|n| body.get(**n).is_some()) {
+        return Err(MockError::invalid(format!("Unsupported parameter: {name}")));
     }
     request(body)
 }
@@ -110,5 +128,11 @@ mod tests {
         assert!(request(&body).is_ok());
         assert!(request(&json!({"model": "m", "input": "hi"})).is_ok());
         assert!(codex(&json!({"model": "m", "input": "hi"})).is_err());
+        let good = json!({"model": "m", "input": "hi", "stream": true, "store": false,
+            "instructions": "x"});
+        assert!(codex(&good).is_ok());
+        let mut limited = good.clone();
+        limited["temperature"] = json!(0.5);
+        assert!(codex(&limited).is_err());
     }
 }
