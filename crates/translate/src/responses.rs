@@ -93,6 +93,14 @@ impl FormatCodec for Codec {
         to_vec(&body)
     }
 
+    fn passthrough_request(
+        &self,
+        body: &[u8],
+        ctx: &RequestContext,
+    ) -> Result<Vec<u8>, TranslateError> {
+        codex::passthrough(body, ctx)
+    }
+
     fn decode_response(
         &self,
         body: &[u8],

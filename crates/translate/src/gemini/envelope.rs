@@ -11,15 +11,17 @@ use crate::context::RequestContext;
 use crate::error::TranslateError;
 use serde_json::Map;
 
-use cpa_protocol::gemini::{CliRequest, GenerateContentRequest};
+use cpa_protocol::gemini::{CliRequest, GenerateContentRequest, GenerationConfig};
 
 use crate::error::{parse, to_vec};
 use crate::raw_edit::{Edit, edit_top_level, scan_object};
+use crate::reasoning;
 
 use super::fixups::{
     SignaturePolicy, apply_signature_policy, regroup_function_responses, repair_roles,
 };
 use super::request_from_ir::default_safety_settings;
+use super::thinking;
 
 /// Same-format request. Plain Gemini bodies are returned unchanged (validated only): the
 /// model travels in the URL, and the same path carries `:countTokens` bodies, which reject
@@ -29,6 +31,9 @@ pub fn passthrough(
     body: &[u8],
     ctx: &RequestContext,
 ) -> Result<Vec<u8>, TranslateError> {
+    if ctx.reasoning_override.is_some() {
+        return passthrough_with_override(format, body, ctx);
+    }
     if format == Format::Gemini {
         scan_object(body)?;
         return Ok(body.to_vec());
@@ -36,12 +41,41 @@ pub fn passthrough(
     edit_top_level(body, &[Edit::set_string("model", &ctx.upstream_model)])
 }
 
+/// A model-suffix thinking override (`gemini-2.5-pro(8192)`) rewrites `thinkingConfig`,
+/// which needs the typed body (one parse, one write).
+fn passthrough_with_override(
+    format: Format,
+    body: &[u8],
+    ctx: &RequestContext,
+) -> Result<Vec<u8>, TranslateError> {
+    if format == Format::Gemini {
+        let mut req: GenerateContentRequest = parse(body)?;
+        apply_reasoning_override(&mut req, ctx);
+        return to_vec(&req);
+    }
+    let mut envelope: CliRequest = parse(body)?;
+    apply_reasoning_override(&mut envelope.request, ctx);
+    envelope.model.clone_from(&ctx.upstream_model);
+    to_vec(&envelope)
+}
+
+/// Replaces `generationConfig.thinkingConfig` with the context's suffix override, if any.
+fn apply_reasoning_override(req: &mut GenerateContentRequest, ctx: &RequestContext) {
+    let Some(reasoning) = reasoning::apply_override(None, ctx.reasoning_override.as_ref()) else {
+        return;
+    };
+    let config = req
+        .generation_config
+        .get_or_insert_with(GenerationConfig::default);
+    config.thinking_config = thinking::from_ir(&reasoning, &ctx.upstream_model);
+}
+
 /// Gemini → Gemini CLI: `{"model","project":"","request":<body without model>}` with
 /// regrouped function responses, repaired roles, sentinel signatures and default safety
 /// settings (§8.4).
 pub fn gemini_to_cli_request(body: &[u8], ctx: &RequestContext) -> Result<Vec<u8>, TranslateError> {
     let mut req: GenerateContentRequest = parse(body)?;
-    fix_contents(&mut req, SignaturePolicy::Sentinel);
+    fix_contents(&mut req, SignaturePolicy::Sentinel, ctx);
     if req.safety_settings.is_none() {
         req.safety_settings = Some(default_safety_settings());
     }
@@ -55,7 +89,7 @@ pub fn gemini_to_antigravity_request(
     ctx: &RequestContext,
 ) -> Result<Vec<u8>, TranslateError> {
     let mut req: GenerateContentRequest = parse(body)?;
-    fix_contents(&mut req, SignaturePolicy::Antigravity);
+    fix_contents(&mut req, SignaturePolicy::Antigravity, ctx);
     wrap(req, ctx)
 }
 
@@ -65,6 +99,7 @@ pub fn cli_to_gemini_request(body: &[u8], ctx: &RequestContext) -> Result<Vec<u8
     let envelope: CliRequest = parse(body)?;
     let mut req = envelope.request;
     apply_signature_policy(&mut req.contents, SignaturePolicy::Sentinel);
+    apply_reasoning_override(&mut req, ctx);
     req.model = Some(ctx.upstream_model.clone());
     if req.safety_settings.is_none() {
         req.safety_settings = Some(default_safety_settings());
@@ -72,7 +107,8 @@ pub fn cli_to_gemini_request(body: &[u8], ctx: &RequestContext) -> Result<Vec<u8
     to_vec(&req)
 }
 
-fn fix_contents(req: &mut GenerateContentRequest, policy: SignaturePolicy) {
+fn fix_contents(req: &mut GenerateContentRequest, policy: SignaturePolicy, ctx: &RequestContext) {
+    apply_reasoning_override(req, ctx);
     regroup_function_responses(&mut req.contents);
     repair_roles(&mut req.contents);
     apply_signature_policy(&mut req.contents, policy);

@@ -5,14 +5,19 @@
 //! `include:["reasoning.encrypted_content"]`, no `max_output_tokens`,
 //! `max_completion_tokens`, `temperature`, `top_p`, `service_tier`,
 //! `previous_response_id`, `prompt_cache_retention`, and a string `input` becomes one user
-//! message item. Tool names are not shortened for pass-through clients (spec §2.3.5) and
+//! message item; a model-suffix thinking override sets `reasoning.effort`. Tool names are
+//! not shortened for pass-through clients (spec §2.3.5) and
 //! `instructions` are left for the Codex provider (official prompt handling, §4.3).
 
 use serde_json::{Value, json};
 
 use crate::context::RequestContext;
 use crate::error::TranslateError;
-use crate::raw_edit::{Edit, edit_top_level, scan_object};
+use cpa_protocol::ir::Effort;
+
+use crate::error::from_json_error;
+use crate::raw_edit::{Edit, Member, edit_top_level, scan_object};
+use crate::reasoning;
 
 /// Keys the Codex backend rejects or ignores.
 const DROPPED: [&str; 7] = [
@@ -49,7 +54,46 @@ pub fn responses_to_codex(body: &[u8], ctx: &RequestContext) -> Result<Vec<u8>, 
         }]);
         edits.push(Edit::set_raw("input", Value::to_string(&items)));
     }
+    if let Some(reasoning) = reasoning_with_override(body, &members, ctx)? {
+        edits.push(Edit::set_raw("reasoning", reasoning));
+    }
     edit_top_level(body, &edits)
+}
+
+/// Same-format Responses request: the model is written and a model-suffix thinking
+/// override becomes `reasoning.effort`; everything else stays byte-exact.
+pub fn passthrough(body: &[u8], ctx: &RequestContext) -> Result<Vec<u8>, TranslateError> {
+    let (members, _) = scan_object(body)?;
+    let mut edits = vec![Edit::set_string("model", &ctx.upstream_model)];
+    if let Some(reasoning) = reasoning_with_override(body, &members, ctx)? {
+        edits.push(Edit::set_raw("reasoning", reasoning));
+    }
+    edit_top_level(body, &edits)
+}
+
+/// The `reasoning` object with the model-suffix effort applied (other keys kept), or
+/// `None` when there is no override.
+fn reasoning_with_override(
+    body: &[u8],
+    members: &[Member],
+    ctx: &RequestContext,
+) -> Result<Option<String>, TranslateError> {
+    let Some(over) = reasoning::apply_override(None, ctx.reasoning_override.as_ref()) else {
+        return Ok(None);
+    };
+    let Some(effort) = reasoning::effective_effort(&over).filter(|e| *e != Effort::Auto) else {
+        return Ok(None);
+    };
+    let mut current = match members.iter().find(|m| m.key == "reasoning") {
+        Some(m) => serde_json::from_slice::<Value>(&body[m.value.clone()])
+            .map_err(|e| from_json_error(&e, "reasoning"))?,
+        None => json!({}),
+    };
+    if !current.is_object() {
+        current = json!({});
+    }
+    current["effort"] = Value::from(effort.as_str());
+    Ok(Some(current.to_string()))
 }
 
 #[cfg(test)]
