@@ -13,6 +13,7 @@
 //! | `Usage.input_tokens` | `input_tokens + cache_read_input_tokens + cache_creation_input_tokens` |
 
 mod request;
+mod request_encode;
 mod response;
 mod stream_decode;
 mod stream_encode;
@@ -25,7 +26,8 @@ use crate::codec::{FormatCodec, StreamDecoder, StreamEncoder};
 use crate::context::{RequestContext, ResponseContext};
 use crate::error::TranslateError;
 
-pub use request::{decode_messages_request, encode_messages_request};
+pub use request::decode_messages_request;
+pub use request_encode::encode_messages_request;
 pub use response::{stop_reason, stop_reason_str, usage_from_wire, usage_to_wire};
 
 /// The Anthropic Messages codec.

@@ -12,6 +12,7 @@
 //! | `StopReason::ToolUse` / `MaxTokens` / `ContentFilter` | `tool_calls` / `length` / `content_filter` |
 
 mod request;
+mod request_encode;
 mod response;
 mod stream_decode;
 mod stream_encode;
@@ -23,7 +24,8 @@ use crate::codec::{FormatCodec, StreamDecoder, StreamEncoder};
 use crate::context::{RequestContext, ResponseContext};
 use crate::error::TranslateError;
 
-pub use request::{decode_chat_request, encode_chat_request};
+pub use request::decode_chat_request;
+pub use request_encode::encode_chat_request;
 pub use response::{finish_reason, stop_reason, usage_from_chat, usage_to_chat};
 
 /// The Chat Completions codec.
