@@ -126,8 +126,8 @@ impl ConfigHandle {
         self.events.subscribe()
     }
 
-    /// Edits the raw configuration and persists it: the closure changes a copy of
-    /// the raw config; the result is merged into the file with minimal edits
+    /// Edits the raw configuration and persists it: the closure changes the raw
+    /// config read from the file as it is now; the result is merged into the file with minimal edits
     /// (comments and unknown keys kept, deletions stick), validated, written
     /// atomically, and only then made live. On any error nothing changes.
     pub fn update(&self, edit: impl FnOnce(&mut RawConfig)) -> Result<Arc<Config>, ConfigError> {
@@ -136,7 +136,9 @@ impl ConfigHandle {
             file: self.path.clone(),
             source,
         })?;
-        let mut raw = (*self.raw()).clone();
+        // Edit what is on disk, not what is in memory: a hand edit the watcher has
+        // not applied yet must not be reverted by a management save.
+        let mut raw = load_str(&text, &self.path, &self.opts.env)?.raw;
         edit(&mut raw);
         let mut doc = ConfigDocument::parse(text)?;
         doc.sync_raw(&raw)?;

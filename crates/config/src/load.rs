@@ -38,6 +38,10 @@ pub struct Loaded {
     pub warnings: Vec<Warning>,
     /// SHA-256 of the file bytes as they are on disk after the load.
     pub content_hash: [u8; 32],
+    /// Cloud mode (`DEPLOY=cloud`) without a usable config (missing, empty or
+    /// invalid file, or `port: 0`): the server should log that it is standing by
+    /// and not start the HTTP listener (spec §1).
+    pub is_standby: bool,
 }
 
 /// Options for [`load_with`].
@@ -107,11 +111,14 @@ pub fn load_with(path: &Path, opts: &LoadOptions) -> Result<Loaded, ConfigError>
     }
     let paths = Paths::resolve(path, &opts.env);
     let config = Config::resolve(&staged.raw, &opts.env, paths, &mut warnings);
+    let is_standby = opts.env.deploy_cloud
+        && (crate::raw::is_blank_yaml(&final_text) || staged.is_fallback || config.port == 0);
     Ok(Loaded {
         config,
         raw: staged.raw,
         warnings,
         content_hash: sha256(final_text.as_bytes()),
+        is_standby,
     })
 }
 
@@ -131,6 +138,7 @@ pub fn load_str(text: &str, path: &Path, env: &Env) -> Result<Loaded, ConfigErro
         raw: staged.raw,
         warnings,
         content_hash: sha256(text.as_bytes()),
+        is_standby: false,
     })
 }
 
@@ -141,6 +149,8 @@ pub(crate) fn sha256(bytes: &[u8]) -> [u8; 32] {
 
 struct Staged {
     raw: RawConfig,
+    /// Cloud mode replaced an unparsable file by an empty config.
+    is_fallback: bool,
     /// The freshly computed hash, when the file held a plaintext secret.
     new_hash: Option<String>,
     is_migrated: bool,
@@ -151,6 +161,7 @@ fn stage(
     opts: &LoadOptions,
     warnings: &mut Vec<Warning>,
 ) -> Result<Staged, ConfigError> {
+    let mut is_fallback = false;
     let mut raw = match RawConfig::from_yaml(text) {
         Ok(raw) => raw,
         Err(err) if opts.env.deploy_cloud => {
@@ -158,11 +169,23 @@ fn stage(
                 ".",
                 format!("cloud mode, config ignored: {err}"),
             ));
+            is_fallback = true;
             RawConfig::default()
         }
         Err(err) => return Err(err),
     };
-    warnings.extend(validate(&raw)?);
+    match validate(&raw) {
+        Ok(found) => warnings.extend(found),
+        Err(err) if opts.env.deploy_cloud => {
+            warnings.push(Warning::new(
+                ".",
+                format!("cloud mode, config ignored: {err}"),
+            ));
+            is_fallback = true;
+            raw = RawConfig::default();
+        }
+        Err(err) => return Err(err),
+    }
     let mut new_hash = None;
     if let Some(management) = raw.remote_management.as_mut() {
         let secret = management.secret_key.as_deref().unwrap_or_default();
@@ -175,6 +198,7 @@ fn stage(
     let is_migrated = migrate(&mut raw);
     Ok(Staged {
         raw,
+        is_fallback,
         new_hash,
         is_migrated,
     })

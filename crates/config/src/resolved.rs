@@ -215,6 +215,14 @@ impl Config {
         }
     }
 
+    /// Parses and resolves YAML text with an empty environment, for tests of other
+    /// crates (`Config::from_yaml("port: 0\napi-keys: [k]")`). Paths are relative
+    /// to the working directory; nothing is written.
+    pub fn from_yaml(text: &str) -> Result<Self, crate::ConfigError> {
+        crate::load_str(text, std::path::Path::new("config.yaml"), &Env::default())
+            .map(|loaded| loaded.config)
+    }
+
     /// Whether `plaintext` is a valid management key: it matches the bcrypt hash of
     /// `remote-management.secret-key`, or equals `MANAGEMENT_PASSWORD` (compared in
     /// constant time).

@@ -485,8 +485,35 @@ fn cloud_mode_tolerates_missing_and_broken_files() {
     .expect("optional load");
     assert_eq!(missing.config.port, 8317);
     assert_eq!(missing.warnings.len(), 1);
-    let broken = load_text(&dir, "port: [\n", cloud).expect("optional load");
+    assert!(missing.is_standby);
+    let broken = load_text(&dir, "port: [\n", cloud.clone()).expect("optional load");
     assert_eq!(broken.warnings.len(), 1);
+    assert!(broken.is_standby);
+    let invalid = load_text(&dir, "port: 99999\n", cloud.clone()).expect("optional load");
+    assert!(invalid.is_standby);
+    let zero = load_text(&dir, "port: 0\n", cloud.clone()).expect("optional load");
+    assert!(zero.is_standby);
+    let good = load_text(
+        &dir,
+        "port: 8400\nremote-management:\n  secret-key: pw\n",
+        cloud,
+    )
+    .expect("loads");
+    assert!(!good.is_standby);
+    assert!(good.config.verify_management_key("pw"));
+    let on_disk = std::fs::read_to_string(dir.path().join("config.yaml")).expect("read");
+    assert!(
+        on_disk.contains("secret-key: pw"),
+        "cloud mode writes nothing back"
+    );
+}
+
+#[test]
+fn config_from_yaml_for_other_crates_tests() {
+    let c = cpa_config::Config::from_yaml("port: 0\napi-keys: [k]\n").expect("valid");
+    assert_eq!(c.port, 0);
+    assert!(c.is_client_key("k"));
+    assert!(!c.is_client_key("x"));
 }
 
 #[test]
