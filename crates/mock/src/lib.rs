@@ -56,6 +56,21 @@
 //! applies one step per matching request, in order, and falls back to the words above
 //! once its steps are used up.
 //!
+//! # Example
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> std::io::Result<()> {
+//! let mock = cpa_mock::MockUpstream::start().await?;
+//! assert!(mock.base_url().starts_with("http://127.0.0.1:"));
+//! // ... point the code under test at `mock.base_url()` ...
+//! assert!(mock.requests_for("/v1/messages").is_empty());
+//! mock.script("key-a", ["fail-429-2", "ok"]);
+//! mock.clear();
+//! # Ok(())
+//! # }
+//! ```
+//!
 //! # What this crate must not do
 //!
 //! It must not depend on other workspace crates (the mock is the independent reference

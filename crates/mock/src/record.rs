@@ -22,6 +22,8 @@ use crate::server::AppState;
 /// How many requests the log keeps; older ones are forgotten first so a long
 /// benchmark cannot grow the mock without bound.
 const MAX_RECORDED: usize = 10_000;
+/// How many body bytes the log keeps, for the same reason (large prompts).
+const MAX_RECORDED_BYTES: usize = 256 * 1024 * 1024;
 /// Largest request body the mock accepts.
 pub(crate) const MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
 
@@ -69,7 +71,13 @@ impl RecordedRequest {
 /// The bounded log of received requests.
 #[derive(Debug, Default)]
 pub(crate) struct Recorder {
-    entries: Mutex<VecDeque<Arc<Entry>>>,
+    log: Mutex<Log>,
+}
+
+#[derive(Debug, Default)]
+struct Log {
+    entries: VecDeque<Arc<Entry>>,
+    body_bytes: usize,
 }
 
 #[derive(Debug)]
@@ -83,21 +91,26 @@ struct Entry {
 impl Recorder {
     /// Every recorded request, oldest first.
     pub(crate) fn all(&self) -> Vec<RecordedRequest> {
-        let entries: Vec<Arc<Entry>> = self.entries.lock().iter().cloned().collect();
+        let entries: Vec<Arc<Entry>> = self.log.lock().entries.iter().cloned().collect();
         entries.iter().map(|e| e.to_recorded()).collect()
     }
 
     /// Forgets every recorded request.
     pub(crate) fn clear(&self) {
-        self.entries.lock().clear();
+        *self.log.lock() = Log::default();
     }
 
     fn push(&self, entry: Entry) {
-        let mut entries = self.entries.lock();
-        if entries.len() >= MAX_RECORDED {
-            entries.pop_front();
+        let mut log = self.log.lock();
+        log.body_bytes += entry.body.len();
+        log.entries.push_back(Arc::new(entry));
+        while log.entries.len() > MAX_RECORDED
+            || (log.body_bytes > MAX_RECORDED_BYTES && log.entries.len() > 1)
+        {
+            if let Some(old) = log.entries.pop_front() {
+                log.body_bytes -= old.body.len();
+            }
         }
-        entries.push_back(Arc::new(entry));
     }
 }
 
@@ -175,4 +188,33 @@ pub(crate) async fn list_requests(
 pub(crate) async fn clear_requests(State(state): State<AppState>) -> StatusCode {
     state.recorder.clear();
     StatusCode::NO_CONTENT
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(path: &str) -> Entry {
+        Entry {
+            method: Method::POST,
+            uri: path.parse().expect("valid uri"),
+            headers: HeaderMap::new(),
+            body: Bytes::from_static(b"{\"a\":1}"),
+        }
+    }
+
+    #[test]
+    fn log_keeps_the_newest_requests() {
+        let recorder = Recorder::default();
+        for i in 0..MAX_RECORDED + 5 {
+            recorder.push(entry(&format!("/r/{i}?q=1")));
+        }
+        let all = recorder.all();
+        assert_eq!(all.len(), MAX_RECORDED);
+        assert_eq!(all[0].path, "/r/5");
+        assert_eq!(all[0].query.as_deref(), Some("q=1"));
+        assert_eq!(all[0].body, serde_json::json!({"a": 1}));
+        recorder.clear();
+        assert!(recorder.all().is_empty());
+    }
 }
