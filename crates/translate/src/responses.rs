@@ -21,7 +21,6 @@ use cpa_protocol::{Format, ir};
 use crate::codec::{FormatCodec, StreamDecoder, StreamEncoder};
 use crate::context::{RequestContext, ResponseContext};
 use crate::error::{TranslateError, parse, to_vec};
-use crate::raw_edit::scan_object;
 
 pub use codex::responses_to_codex;
 pub use stream_decode::ResponsesStreamDecoder;
@@ -53,19 +52,20 @@ pub fn codec(format: Format) -> Option<&'static Codec> {
 }
 
 /// Parses a response object, or the `response` of a `response.completed` event (what the
-/// Codex provider hands over for non-stream clients).
+/// Codex provider hands over for non-stream clients). One text parse: an event's inner
+/// object lands in `extra` and is converted from the already-parsed value.
 fn parse_response(body: &[u8]) -> Result<Response, TranslateError> {
-    let (members, _) = scan_object(body)?;
-    let is_event = members.iter().any(|m| {
-        m.key == "type"
-            && body
-                .get(m.value.clone())
-                .is_some_and(|v| v.starts_with(b"\"response."))
-    });
-    if is_event && let Some(inner) = members.iter().find(|m| m.key == "response") {
-        return parse(&body[inner.value.clone()]);
+    let mut resp: Response = parse(body)?;
+    let is_event = resp
+        .extra
+        .get("type")
+        .and_then(|t| t.as_str())
+        .is_some_and(|t| t.starts_with("response."));
+    if is_event && let Some(inner) = resp.extra.remove("response") {
+        resp = serde_json::from_value(inner)
+            .map_err(|e| crate::error::from_json_error(&e, "response"))?;
     }
-    parse(body)
+    Ok(resp)
 }
 
 impl FormatCodec for Codec {

@@ -19,7 +19,7 @@ use crate::codec::StreamEncoder;
 use crate::context::ResponseContext;
 use crate::error::{TranslateError, to_string};
 
-use super::response::{function_call_part, model_content, model_name, stop_from_ir, usage_from_ir};
+use super::response::{function_call_part, model_content, stop_from_ir, usage_from_ir};
 use super::time::format_rfc3339;
 
 /// Stateful encoder from IR events to Gemini chunks.
@@ -27,7 +27,6 @@ use super::time::format_rfc3339;
 pub struct GeminiStreamEncoder {
     is_enveloped: bool,
     has_started: bool,
-    client_model: String,
     created: i64,
     id: String,
     model: String,
@@ -43,10 +42,9 @@ impl GeminiStreamEncoder {
         Self {
             is_enveloped,
             has_started: false,
-            client_model: ctx.client_model.clone(),
             created: ctx.created,
             id: String::new(),
-            model: String::new(),
+            model: ctx.client_model.clone(),
             tool_calls: HashMap::new(),
             pending_finish: None,
             usage: None,
@@ -55,7 +53,6 @@ impl GeminiStreamEncoder {
     }
 
     fn chunk(&self, parts: Vec<gemini::Part>, finish: Option<String>) -> GenerateContentResponse {
-        let ctx = ResponseContext::new(self.client_model.clone());
         GenerateContentResponse {
             candidates: vec![Candidate {
                 content: Some(model_content(parts)),
@@ -63,7 +60,7 @@ impl GeminiStreamEncoder {
                 index: Some(0),
                 extra: Map::new(),
             }],
-            model_version: Some(model_name(&self.model, &ctx)),
+            model_version: Some(self.model.clone()),
             response_id: Some(self.id.clone()),
             create_time: Some(format_rfc3339(self.created)),
             ..GenerateContentResponse::default()
@@ -118,7 +115,9 @@ impl StreamEncoder for GeminiStreamEncoder {
             } => {
                 self.has_started = true;
                 self.id.clone_from(id);
-                self.model.clone_from(model);
+                if self.model.is_empty() {
+                    self.model.clone_from(model);
+                }
                 if let Some(c) = created {
                     self.created = *c;
                 }
