@@ -48,8 +48,8 @@ const EVENT_CAPACITY: usize = 64;
 pub struct ConfigHandle {
     path: PathBuf,
     opts: LoadOptions,
-    current: ArcSwap<Config>,
-    raw: ArcSwap<RawConfig>,
+    /// The resolved config and the raw config it came from, swapped together.
+    live: ArcSwap<Live>,
     snapshots: watch::Sender<Arc<Config>>,
     events: broadcast::Sender<ConfigEvent>,
     /// SHA-256 of the file content that produced `current` (the watcher skips it).
@@ -75,8 +75,10 @@ impl ConfigHandle {
         Arc::new(Self {
             path: path.into(),
             opts,
-            current: ArcSwap::new(config),
-            raw: ArcSwap::from_pointee(loaded.raw),
+            live: ArcSwap::from_pointee(Live {
+                config,
+                raw: Arc::new(loaded.raw),
+            }),
             snapshots,
             events,
             applied_hash: Mutex::new(loaded.content_hash),
@@ -98,12 +100,27 @@ impl ConfigHandle {
 
     /// The current snapshot. Take it once per request.
     pub fn current(&self) -> Arc<Config> {
-        self.current.load_full()
+        self.live.load().config.clone()
     }
 
     /// The raw configuration behind the current snapshot (management API reads).
     pub fn raw(&self) -> Arc<RawConfig> {
-        self.raw.load_full()
+        self.live.load().raw.clone()
+    }
+
+    /// The resolved and raw configuration of the same moment.
+    pub fn snapshot(&self) -> (Arc<Config>, Arc<RawConfig>) {
+        let live = self.live.load();
+        (live.config.clone(), live.raw.clone())
+    }
+
+    /// Makes a configuration that is already on disk live (for a writer other than
+    /// [`ConfigHandle::update`], such as the management API saving through
+    /// [`crate::ConfigDocument`] and [`crate::save::save_file`]). `loaded.content_hash`
+    /// must be the hash of the saved bytes so the watcher does not reload them again.
+    pub fn store(&self, loaded: Loaded) -> Arc<Config> {
+        let _guard = lock(&self.write_lock);
+        self.swap(loaded)
     }
 
     /// The config file path.
@@ -208,12 +225,20 @@ impl ConfigHandle {
     fn swap(&self, loaded: Loaded) -> Arc<Config> {
         let config = Arc::new(loaded.config);
         *lock(&self.applied_hash) = loaded.content_hash;
-        self.raw.store(Arc::new(loaded.raw));
-        self.current.store(config.clone());
+        self.live.store(Arc::new(Live {
+            config: config.clone(),
+            raw: Arc::new(loaded.raw),
+        }));
         self.snapshots.send_replace(config.clone());
         self.emit(ConfigEvent::Reloaded(config.clone()));
         config
     }
+}
+
+/// One consistent pair of resolved and raw configuration.
+struct Live {
+    config: Arc<Config>,
+    raw: Arc<RawConfig>,
 }
 
 /// Locks a mutex, ignoring poisoning (the data is a hash or `()`).

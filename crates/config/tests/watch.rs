@@ -136,3 +136,30 @@ async fn auth_dir_json_changes_are_reported() {
         other => panic!("expected AuthFileRemoved, got {other:?}"),
     }
 }
+
+#[tokio::test]
+async fn stored_config_from_another_writer_is_not_reloaded_again() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let handle = start(dir.path(), "# keep\nport: 8001\nauth-dir: ''\n");
+    let mut events = handle.events();
+    let _guard = watch(handle.clone()).expect("watch");
+
+    let text = std::fs::read_to_string(handle.path()).expect("read");
+    let mut doc = cpa_config::ConfigDocument::parse(text).expect("parse");
+    doc.set("port", &serde_json::json!(8005)).expect("edit");
+    cpa_config::save::save_file(handle.path(), doc.text().as_bytes(), &Default::default())
+        .expect("save");
+    let loaded = cpa_config::load_str(doc.text(), handle.path(), &Env::default()).expect("valid");
+    handle.store(loaded);
+    assert_eq!(handle.current().port, 8005);
+    let (config, raw) = handle.snapshot();
+    assert_eq!((config.port, raw.port), (8005, Some(8005)));
+
+    match next_event(&mut events).await {
+        ConfigEvent::Reloaded(config) => assert_eq!(config.port, 8005),
+        other => panic!("expected the stored config, got {other:?}"),
+    }
+    // The watcher sees the write but skips it: same content hash.
+    let extra = timeout(Duration::from_millis(600), events.recv()).await;
+    assert!(extra.is_err(), "no second reload, got {extra:?}");
+}
