@@ -57,3 +57,27 @@ pub(crate) fn openai_tool_name(name: &str, param: String) -> Result<(), crate::e
     }
     Ok(())
 }
+
+/// The first content part whose `type` is not in `allowed`: `(index, type)`.
+/// String content and parts without a `type` are left to other checks.
+pub(crate) fn unknown_part<'v>(
+    content: Option<&'v Value>,
+    allowed: &[&str],
+) -> Option<(usize, &'v str)> {
+    content?
+        .as_array()?
+        .iter()
+        .enumerate()
+        .filter_map(|(i, part)| Some((i, part.get("type")?.as_str()?)))
+        .find(|(_, kind)| !allowed.contains(kind))
+}
+
+/// `'a', 'b', and 'c'`, as OpenAI lists supported values.
+pub(crate) fn quoted_list(values: &[&str]) -> String {
+    let quoted: Vec<String> = values.iter().map(|v| format!("'{v}'")).collect();
+    match quoted.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{}, and {last}", rest.join(", ")),
+        Some((last, _)) => last.clone(),
+        None => String::new(),
+    }
+}

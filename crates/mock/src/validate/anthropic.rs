@@ -11,10 +11,30 @@ use std::collections::BTreeSet;
 use serde_json::Value;
 
 use crate::errors::MockError;
-use crate::validate::is_valid_tool_name;
+use crate::validate::{is_valid_tool_name, unknown_part};
 
 /// Smallest thinking budget the API accepts.
 const MIN_THINKING_BUDGET: u64 = 1024;
+/// Content block types the Messages API accepts.
+const BLOCK_TYPES: &[&str] = &[
+    "text",
+    "image",
+    "document",
+    "search_result",
+    "tool_use",
+    "tool_result",
+    "thinking",
+    "redacted_thinking",
+    "server_tool_use",
+    "web_search_tool_result",
+    "web_fetch_tool_result",
+    "code_execution_tool_result",
+    "bash_code_execution_tool_result",
+    "text_editor_code_execution_tool_result",
+    "mcp_tool_use",
+    "mcp_tool_result",
+    "container_upload",
+];
 /// Longest custom tool name.
 const MAX_TOOL_NAME: usize = 64;
 /// Body fields `POST /v1/messages` accepts; anything else is "Extra inputs are not
@@ -103,6 +123,13 @@ fn check_content(messages: &[Value]) -> Result<(), MockError> {
         if is_empty && !is_final_assistant {
             return Err(MockError::invalid(format!(
                 "messages.{i}: all messages must have non-empty content except for the optional final assistant message"
+            )));
+        }
+        if let Some((j, kind)) = unknown_part(message.get("content"), BLOCK_TYPES) {
+            let expected: Vec<String> = BLOCK_TYPES.iter().map(|t| format!("'{t}'")).collect();
+            return Err(MockError::invalid(format!(
+                "messages.{i}.content.{j}: Input tag '{kind}' found using 'type' does not match any of the expected tags: {}",
+                expected.join(", ")
             )));
         }
         let blocks = message.get("content").and_then(Value::as_array);
@@ -303,6 +330,9 @@ mod tests {
         let betas = json!({"model": "m", "max_tokens": 10, "betas": ["x"],
             "messages": [{"role": "user", "content": "a"}]});
         assert!(messages(&betas, false).is_err());
+        let openai_part = json!({"model": "m", "max_tokens": 10, "messages": [{"role": "user",
+            "content": [{"type": "image_url", "image_url": {"url": "x"}}]}]});
+        assert!(messages(&openai_part, false).is_err());
         let twice = json!({"model": "m", "max_tokens": 10, "messages": [
             {"role": "user", "content": "a"}, {"role": "user", "content": "b"}]});
         assert!(messages(&twice, false).is_err());

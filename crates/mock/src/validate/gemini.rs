@@ -33,6 +33,31 @@ const REQUEST_FIELDS: &[&str] = &[
 ];
 /// Extra fields Cloud Code Assist accepts inside the `request` envelope.
 const CLI_REQUEST_FIELDS: &[&str] = &["sessionId", "session_id"];
+/// Fields of `Part`, both spellings.
+const PART_FIELDS: &[&str] = &[
+    "text",
+    "inlineData",
+    "inline_data",
+    "fileData",
+    "file_data",
+    "functionCall",
+    "function_call",
+    "functionResponse",
+    "function_response",
+    "executableCode",
+    "executable_code",
+    "codeExecutionResult",
+    "code_execution_result",
+    "thought",
+    "thoughtSignature",
+    "thought_signature",
+    "videoMetadata",
+    "video_metadata",
+    "partMetadata",
+    "part_metadata",
+    "mediaResolution",
+    "media_resolution",
+];
 /// Fields of the OpenAPI-subset `Schema` message, both spellings.
 const SCHEMA_FIELDS: &[&str] = &[
     "type",
@@ -173,8 +198,24 @@ fn check_contents(body: &Value) -> Result<(), MockError> {
                 "* GenerateContentRequest.contents[{i}].parts: contents.parts must not be empty.\n"
             )));
         }
+        check_part_fields(content, i)?;
     }
     check_call_counts(contents)
+}
+
+fn check_part_fields(content: &Value, index: usize) -> Result<(), MockError> {
+    let parts = content.get("parts").and_then(Value::as_array);
+    for (j, part) in parts.into_iter().flatten().enumerate() {
+        let unknown = part
+            .as_object()
+            .and_then(|p| p.keys().find(|k| !PART_FIELDS.contains(&k.as_str())));
+        if let Some(name) = unknown {
+            return Err(MockError::invalid(format!(
+                "Invalid JSON payload received. Unknown name \"{name}\" at 'contents[{index}].parts[{j}]': Cannot find field."
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// A turn with N `functionCall` parts must be followed by N `functionResponse` parts.
@@ -326,6 +367,8 @@ mod tests {
     fn bad_role_and_unknown_field_are_rejected() {
         let role = json!({"contents": [{"role": "assistant", "parts": [{"text": "x"}]}]});
         assert!(generate(&role, "m", false).is_err());
+        let part = json!({"contents": [{"parts": [{"type": "text", "text": "x"}]}]});
+        assert!(generate(&part, "m", false).is_err());
         let extra = json!({"contents": [{"parts": [{"text": "x"}]}], "session_id": "s"});
         assert!(generate(&extra, "m", false).is_err());
         assert!(generate(&extra, "m", true).is_ok());

@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 use serde_json::Value;
 
 use crate::errors::MockError;
-use crate::validate::{openai_tool_name, type_name};
+use crate::validate::{openai_tool_name, quoted_list, type_name, unknown_part};
 
 const ROLES: [&str; 6] = [
     "system",
@@ -19,6 +19,15 @@ const ROLES: [&str; 6] = [
     "assistant",
     "tool",
     "function",
+];
+/// Content part types Chat Completions accepts.
+const PART_TYPES: &[&str] = &[
+    "text",
+    "image_url",
+    "input_audio",
+    "refusal",
+    "audio",
+    "file",
 ];
 
 /// Validates a Chat Completions request body.
@@ -93,6 +102,15 @@ fn check_roles(messages: &[Value]) -> Result<(), MockError> {
                     .code("invalid_value"));
             }
             None => return Err(missing(&format!("messages[{i}].role"))),
+        }
+        if let Some((j, kind)) = unknown_part(message.get("content"), PART_TYPES) {
+            let message = format!(
+                "Invalid value: '{kind}'. Supported values are: {}.",
+                quoted_list(PART_TYPES)
+            );
+            return Err(MockError::invalid(message)
+                .param(format!("messages[{i}].content[{j}].type"))
+                .code("invalid_value"));
         }
     }
     Ok(())
@@ -172,6 +190,9 @@ mod tests {
         let options =
             json!({"model": "m", "messages": user, "stream_options": {"include_usage": true}});
         assert!(chat(&options).is_err());
+        let responses_part = json!({"model": "m", "messages": [{"role": "user",
+            "content": [{"type": "input_text", "text": "hi"}]}]});
+        assert!(chat(&responses_part).is_err());
     }
 
     #[test]

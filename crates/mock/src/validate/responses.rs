@@ -10,9 +10,20 @@ use std::collections::BTreeSet;
 use serde_json::Value;
 
 use crate::errors::MockError;
-use crate::validate::openai_tool_name;
+use crate::validate::{openai_tool_name, quoted_list, unknown_part};
 
 const ROLES: [&str; 4] = ["user", "assistant", "system", "developer"];
+/// Content part types the Responses API accepts in input messages.
+const PART_TYPES: &[&str] = &[
+    "input_text",
+    "input_image",
+    "output_text",
+    "refusal",
+    "input_file",
+    "computer_screenshot",
+    "summary_text",
+    "input_audio",
+];
 
 /// Validates a Responses request body.
 pub(crate) fn request(body: &Value) -> Result<(), MockError> {
@@ -96,6 +107,15 @@ pub(crate) fn codex(body: &Value) -> Result<(), MockError> {
 }
 
 fn check_role(item: &Value, index: usize) -> Result<(), MockError> {
+    if let Some((j, kind)) = unknown_part(item.get("content"), PART_TYPES) {
+        let message = format!(
+            "Invalid value: '{kind}'. Supported values are: {}.",
+            quoted_list(PART_TYPES)
+        );
+        return Err(MockError::invalid(message)
+            .param(format!("input[{index}].content[{j}].type"))
+            .code("invalid_value"));
+    }
     match item.get("role").and_then(Value::as_str) {
         Some(role) if ROLES.contains(&role) => Ok(()),
         other => Err(MockError::invalid(format!(
@@ -127,6 +147,9 @@ mod tests {
             {"type": "function_call_output", "call_id": "c1", "output": "x"}]});
         assert!(request(&body).is_ok());
         assert!(request(&json!({"model": "m", "input": "hi"})).is_ok());
+        let chat_part = json!({"model": "m", "input": [{"role": "user",
+            "content": [{"type": "text", "text": "hi"}]}]});
+        assert!(request(&chat_part).is_err());
         assert!(codex(&json!({"model": "m", "input": "hi"})).is_err());
         let good = json!({"model": "m", "input": "hi", "stream": true, "store": false,
             "instructions": "x"});
