@@ -28,3 +28,6 @@ pub type StreamChunk = GenerateContentResponse;
 ///
 /// Sent on model parts whose real signature we cannot provide (see translation spec §2.5.5).
 pub const SKIP_THOUGHT_SIGNATURE: &str = "skip_thought_signature_validator";
+
+#[cfg(test)]
+mod tests;

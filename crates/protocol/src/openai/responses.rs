@@ -19,3 +19,6 @@ pub use item::{ContentPart, Item, ItemContent, SummaryPart};
 pub use request::{Input, Reasoning, ResponsesRequest, TextConfig, Tool};
 pub use response::{InputTokensDetails, OutputTokensDetails, Response, Usage};
 pub use stream::StreamEvent;
+
+#[cfg(test)]
+mod tests;
