@@ -197,30 +197,34 @@ fn answer(
                 .into_iter()
                 .map(wrap)
                 .collect();
-            let error = mid_stream_error(Flavor::Gemini).body(Flavor::Gemini);
-            let is_sse = [
-                query_param(query, "alt"),
-                query_param(query, "$alt"),
-                query_param(query, "%24alt"),
-            ]
-            .contains(&Some("sse"));
-            Ok(if is_sse {
-                let frames = chunks.iter().map(sse_frame).collect();
-                streamed_response("text/event-stream", frames, faults, Some(sse_frame(&error)))
-            } else {
-                let error_frame = array_frame(&error, ",\r\n", "]");
-                streamed_response(
-                    "application/json",
-                    array_frames(&chunks),
-                    faults,
-                    Some(error_frame),
-                )
-            })
+            Ok(stream(&chunks, query, faults))
         }
         _ => Err(MockError::status(
             StatusCode::NOT_FOUND,
             format!("Method not found: {action}"),
         )),
+    }
+}
+
+/// Streams `chunks` as SSE (`alt=sse` or `$alt=sse`) or as one JSON array.
+fn stream(chunks: &[Value], query: Option<&str>, faults: &Faults) -> Response {
+    let error = mid_stream_error(Flavor::Gemini).body(Flavor::Gemini);
+    let alt = [
+        query_param(query, "alt"),
+        query_param(query, "$alt"),
+        query_param(query, "%24alt"),
+    ];
+    if alt.contains(&Some("sse")) {
+        let frames = chunks.iter().map(sse_frame).collect();
+        streamed_response("text/event-stream", frames, faults, Some(sse_frame(&error)))
+    } else {
+        let error_frame = array_frame(&error, ",\r\n", "]");
+        streamed_response(
+            "application/json",
+            array_frames(chunks),
+            faults,
+            Some(error_frame),
+        )
     }
 }
 

@@ -43,100 +43,75 @@ pub(super) fn stream(reply: &Reply, request: &Value, faults: &Faults) -> Respons
     sse_response(events.frames, faults, error_frame)
 }
 
+/// Emits one output item: `output_item.added`, its inner events, `output_item.done`.
 fn stream_item(events: &mut Events, reply: &Reply, output_index: usize, item: Value) {
-    let id = item["id"].clone();
     let mut added = item.clone();
     match item["type"].as_str() {
-        Some("reasoning") => {
-            added["summary"] = json!([]);
-            events.push(
-                "response.output_item.added",
-                json!({"output_index": output_index, "item": added}),
-            );
-            let at = json!({"item_id": id, "output_index": output_index, "summary_index": 0});
-            events.push_at(
-                "response.reasoning_summary_part.added",
-                &at,
-                json!({"part": {"type": "summary_text", "text": ""}}),
-            );
-            for piece in reply.thinking_deltas() {
-                events.push_at(
-                    "response.reasoning_summary_text.delta",
-                    &at,
-                    json!({"delta": piece}),
-                );
-            }
-            let text = item["summary"][0]["text"].clone();
-            events.push_at(
-                "response.reasoning_summary_text.done",
-                &at,
-                json!({"text": text}),
-            );
-            events.push_at(
-                "response.reasoning_summary_part.done",
-                &at,
-                json!({"part": {"type": "summary_text", "text": text}}),
-            );
-        }
+        Some("reasoning") => added["summary"] = json!([]),
         Some("message") => {
             added["status"] = json!("in_progress");
             added["content"] = json!([]);
-            events.push(
-                "response.output_item.added",
-                json!({"output_index": output_index, "item": added}),
-            );
-            let at = json!({"item_id": id, "output_index": output_index, "content_index": 0});
-            let empty =
-                json!({"type": "output_text", "annotations": [], "logprobs": [], "text": ""});
-            events.push_at("response.content_part.added", &at, json!({"part": empty}));
-            for piece in reply.text_deltas() {
-                events.push_at(
-                    "response.output_text.delta",
-                    &at,
-                    json!({"delta": piece, "logprobs": []}),
-                );
-            }
-            events.push_at(
-                "response.output_text.done",
-                &at,
-                json!({"text": reply.text, "logprobs": []}),
-            );
-            events.push_at(
-                "response.content_part.done",
-                &at,
-                json!({"part": item["content"][0]}),
-            );
         }
         _ => {
             added["status"] = json!("in_progress");
             added["arguments"] = json!("");
-            events.push(
-                "response.output_item.added",
-                json!({"output_index": output_index, "item": added}),
-            );
-            let at = json!({"item_id": id, "output_index": output_index});
-            let call = reply
-                .tool_calls
-                .iter()
-                .find(|c| json!(c.id("fc_mock_")) == id);
-            for piece in call.map(|c| c.argument_deltas()).unwrap_or_default() {
-                events.push_at(
-                    "response.function_call_arguments.delta",
-                    &at,
-                    json!({"delta": piece}),
-                );
-            }
-            events.push_at(
-                "response.function_call_arguments.done",
-                &at,
-                json!({"arguments": item["arguments"]}),
-            );
         }
     }
-    events.push(
-        "response.output_item.done",
-        json!({"output_index": output_index, "item": item}),
+    let added = json!({"output_index": output_index, "item": added});
+    events.push("response.output_item.added", added);
+    match item["type"].as_str() {
+        Some("reasoning") => reasoning_events(events, reply, output_index, &item),
+        Some("message") => message_events(events, reply, output_index, &item),
+        _ => call_events(events, reply, output_index, &item),
+    }
+    let done = json!({"output_index": output_index, "item": item});
+    events.push("response.output_item.done", done);
+}
+
+fn reasoning_events(events: &mut Events, reply: &Reply, output_index: usize, item: &Value) {
+    let at = json!({"item_id": item["id"], "output_index": output_index, "summary_index": 0});
+    let empty = json!({"part": {"type": "summary_text", "text": ""}});
+    events.push_at("response.reasoning_summary_part.added", &at, empty);
+    for piece in reply.thinking_deltas() {
+        let delta = json!({"delta": piece});
+        events.push_at("response.reasoning_summary_text.delta", &at, delta);
+    }
+    let text = item["summary"][0]["text"].clone();
+    events.push_at(
+        "response.reasoning_summary_text.done",
+        &at,
+        json!({"text": text}),
     );
+    let part = json!({"part": {"type": "summary_text", "text": text}});
+    events.push_at("response.reasoning_summary_part.done", &at, part);
+}
+
+fn message_events(events: &mut Events, reply: &Reply, output_index: usize, item: &Value) {
+    let at = json!({"item_id": item["id"], "output_index": output_index, "content_index": 0});
+    let empty = json!({"type": "output_text", "annotations": [], "logprobs": [], "text": ""});
+    events.push_at("response.content_part.added", &at, json!({"part": empty}));
+    for piece in reply.text_deltas() {
+        let delta = json!({"delta": piece, "logprobs": []});
+        events.push_at("response.output_text.delta", &at, delta);
+    }
+    let done = json!({"text": reply.text, "logprobs": []});
+    events.push_at("response.output_text.done", &at, done);
+    let part = json!({"part": item["content"][0]});
+    events.push_at("response.content_part.done", &at, part);
+}
+
+fn call_events(events: &mut Events, reply: &Reply, output_index: usize, item: &Value) {
+    let at = json!({"item_id": item["id"], "output_index": output_index});
+    let call = reply
+        .tool_calls
+        .iter()
+        .find(|c| json!(c.id("fc_mock_")) == item["id"]);
+    for piece in call.map(|c| c.argument_deltas()).unwrap_or_default() {
+        let delta = json!({"delta": piece});
+        events.push_at("response.function_call_arguments.delta", &at, delta);
+    }
+    let done = json!({"arguments": item["arguments"]});
+    events.push_at("response.function_call_arguments.done", &at, done);
 }
 
 /// Numbered Responses stream events.
