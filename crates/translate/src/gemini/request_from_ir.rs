@@ -104,17 +104,19 @@ fn call_names(req: &ir::Request) -> HashMap<&str, &str> {
         .collect()
 }
 
-/// Appends a content, merging it into the previous one when both are pure tool-result
-/// turns: Gemini wants all responses to one parallel call turn in a single content.
+/// Appends a content, merging it into the previous one when both have the same role and
+/// are both pure tool-result turns or both free of tool results: Gemini wants alternating
+/// turns and all responses to one parallel call turn in a single content.
 fn push_content(contents: &mut Vec<Content>, content: Content) {
     if content.parts.is_empty() {
         return;
     }
     let is_responses = |c: &Content| c.parts.iter().all(|p| p.function_response.is_some());
+    let has_responses = |c: &Content| c.parts.iter().any(|p| p.function_response.is_some());
     if let Some(last) = contents.last_mut()
         && last.role == content.role
-        && is_responses(last)
-        && is_responses(&content)
+        && ((is_responses(last) && is_responses(&content))
+            || (!has_responses(last) && !has_responses(&content)))
     {
         last.parts.extend(content.parts);
         return;

@@ -56,6 +56,14 @@ impl ResponsesStreamDecoder {
 
     /// Decodes one already-parsed event.
     pub fn on_event(&mut self, event: Event, out: &mut Vec<StreamEvent>) {
+        let is_lifecycle = matches!(
+            event,
+            Event::Created(_) | Event::InProgress(_) | Event::Unknown | Event::Error(_)
+        );
+        if !self.has_started && !is_lifecycle {
+            // Some upstreams skip `response.created`; clients still need a start.
+            self.start(&ResponseEvent::default(), out);
+        }
         match event {
             Event::Created(e) | Event::InProgress(e) => self.start(&e, out),
             Event::OutputItemAdded(e) => self.item_added(e, out),
