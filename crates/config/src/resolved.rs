@@ -50,7 +50,8 @@ pub struct Config {
     pub remote_management: RemoteManagement,
     /// `auth-dir` with `~` expanded and lexically cleaned. Default `~/.cli-proxy-api`.
     pub auth_dir: PathBuf,
-    /// `auth-dir` exactly as written (what the writer keeps in the file).
+    /// `auth-dir` as written (trimmed; the default when absent or empty). The file
+    /// itself is never rewritten with the expanded path.
     pub auth_dir_raw: String,
     /// Debug-level logging. Default false.
     pub debug: bool,
@@ -130,10 +131,18 @@ impl Config {
     /// Resolves a raw (already migrated, already validated) configuration.
     /// Problems that only change how a value is read are appended to `warnings`.
     pub fn resolve(raw: &RawConfig, env: &Env, paths: Paths, warnings: &mut Vec<Warning>) -> Self {
-        let auth_dir_raw = raw
-            .auth_dir
-            .clone()
-            .unwrap_or_else(|| DEFAULT_AUTH_DIR.to_owned());
+        let auth_dir_raw = match raw.auth_dir.as_deref().map(str::trim) {
+            None => DEFAULT_AUTH_DIR.to_owned(),
+            Some("") => {
+                // Upstream refuses to start with an empty auth-dir; use the default.
+                warnings.push(Warning::new(
+                    "auth-dir",
+                    format!("empty, using {DEFAULT_AUTH_DIR}"),
+                ));
+                DEFAULT_AUTH_DIR.to_owned()
+            }
+            Some(dir) => dir.to_owned(),
+        };
         let auth_dir = normalize::expand_auth_dir(&auth_dir_raw, env.home_dir.as_deref());
         let mut api_keys = Vec::new();
         for (i, key) in raw.api_keys.iter().flatten().enumerate() {

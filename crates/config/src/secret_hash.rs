@@ -17,14 +17,17 @@ pub fn is_bcrypt_hash(value: &str) -> bool {
             .any(|p| value.starts_with(p))
 }
 
-/// Hashes a plaintext management key.
+/// Hashes a plaintext management key. Emits the `$2a$` prefix like Go's bcrypt, so
+/// files stay interchangeable with the original server.
 pub fn hash_secret(plaintext: &str) -> Result<String, ConfigError> {
-    bcrypt::hash(plaintext, BCRYPT_COST).map_err(|err| {
-        ConfigError::invalid(
-            "remote-management.secret-key",
-            format!("failed to hash remote management key: {err}"),
-        )
-    })
+    bcrypt::hash_with_result(plaintext, BCRYPT_COST)
+        .map(|parts| parts.format_for_version(bcrypt::Version::TwoA))
+        .map_err(|err| {
+            ConfigError::invalid(
+                "remote-management.secret-key",
+                format!("failed to hash remote management key: {err}"),
+            )
+        })
 }
 
 #[cfg(test)]
@@ -42,6 +45,7 @@ mod tests {
     #[test]
     fn hash_verifies() {
         let h = hash_secret("pw").expect("hash");
+        assert!(h.starts_with("$2a$10$"), "{h}");
         assert!(is_bcrypt_hash(&h));
         assert!(bcrypt::verify("pw", &h).expect("verify"));
     }

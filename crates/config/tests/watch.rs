@@ -100,14 +100,14 @@ async fn bad_edit_is_rejected_and_old_config_keeps_serving() {
 #[tokio::test]
 async fn empty_and_unchanged_writes_are_ignored() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let handle = start(dir.path(), "port: 8001\nauth-dir: ''\n");
+    let handle = start(dir.path(), "port: 8001\n");
     let mut events = handle.events();
     let _guard = watch(handle.clone()).expect("watch");
     std::fs::write(handle.path(), "").expect("truncate");
     tokio::time::sleep(Duration::from_millis(400)).await;
-    std::fs::write(handle.path(), "port: 8001\nauth-dir: ''\n").expect("same content");
+    std::fs::write(handle.path(), "port: 8001\n").expect("same content");
     tokio::time::sleep(Duration::from_millis(400)).await;
-    std::fs::write(handle.path(), "port: 8009\nauth-dir: ''\n").expect("real change");
+    std::fs::write(handle.path(), "port: 8009\n").expect("real change");
     match next_event(&mut events).await {
         ConfigEvent::Reloaded(config) => assert_eq!(config.port, 8009),
         other => panic!("expected only the real change, got {other:?}"),
@@ -140,7 +140,7 @@ async fn auth_dir_json_changes_are_reported() {
 #[tokio::test]
 async fn stored_config_from_another_writer_is_not_reloaded_again() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let handle = start(dir.path(), "# keep\nport: 8001\nauth-dir: ''\n");
+    let handle = start(dir.path(), "# keep\nport: 8001\n");
     let mut events = handle.events();
     let _guard = watch(handle.clone()).expect("watch");
 

@@ -83,6 +83,16 @@ impl RemoteManagement {
         self.allow_remote || self.env_password.is_some()
     }
 
+    /// GitHub API URL of the latest control-panel release, from
+    /// `panel-github-repository` (spec §2.1): `https://github.com/<owner>/<repo>[.git]`
+    /// or an `https://api.github.com/...` URL (`/releases/latest` appended if missing);
+    /// anything else falls back to the default repository.
+    pub fn panel_release_url(&self) -> String {
+        panel_release_url(&self.panel_github_repository)
+            .or_else(|| panel_release_url(DEFAULT_PANEL_REPOSITORY))
+            .unwrap_or_default()
+    }
+
     /// Checks a plaintext management key against the hash and the env password.
     pub fn verify(&self, plaintext: &str) -> bool {
         if plaintext.is_empty() {
@@ -98,6 +108,28 @@ impl RemoteManagement {
             .is_some_and(|hash| bcrypt::verify(plaintext, hash.expose()).unwrap_or(false));
         env_ok || hash_ok
     }
+}
+
+fn panel_release_url(repo: &str) -> Option<String> {
+    let repo = repo.trim().trim_end_matches('/');
+    if let Some(api) = repo.strip_prefix("https://api.github.com/") {
+        let api = api.trim_end_matches('/');
+        return Some(if api.ends_with("/releases/latest") {
+            format!("https://api.github.com/{api}")
+        } else {
+            format!("https://api.github.com/{api}/releases/latest")
+        });
+    }
+    let path = repo.strip_prefix("https://github.com/")?;
+    let mut parts = path.split('/');
+    let (owner, name) = (parts.next()?, parts.next()?);
+    let name = name.strip_suffix(".git").unwrap_or(name);
+    if owner.is_empty() || name.is_empty() || parts.next().is_some() {
+        return None;
+    }
+    Some(format!(
+        "https://api.github.com/repos/{owner}/{name}/releases/latest"
+    ))
 }
 
 /// Constant-time string equality (length is not hidden).
@@ -344,6 +376,54 @@ impl DisableImageGeneration {
                 "chat" => Ok(Self::Chat),
                 _ => Err(format!("invalid value {s:?} (allowed: true, false, chat)")),
             },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn panel_release_url_forms() {
+        let rm = |repo: &str| RemoteManagement {
+            panel_github_repository: repo.to_owned(),
+            ..RemoteManagement::default()
+        };
+        let default = "https://api.github.com/repos/router-for-me/Cli-Proxy-API-Management-Center/releases/latest";
+        for (repo, want) in [
+            (
+                "https://github.com/a/b.git",
+                "https://api.github.com/repos/a/b/releases/latest",
+            ),
+            (
+                "https://github.com/a/b/",
+                "https://api.github.com/repos/a/b/releases/latest",
+            ),
+            (
+                "https://api.github.com/repos/a/b",
+                "https://api.github.com/repos/a/b/releases/latest",
+            ),
+            (
+                "https://api.github.com/repos/a/b/releases/latest",
+                "https://api.github.com/repos/a/b/releases/latest",
+            ),
+            ("http://evil.example/x", default),
+            ("https://github.com/only-owner", default),
+        ] {
+            assert_eq!(rm(repo).panel_release_url(), want, "repo {repo}");
+        }
+    }
+
+    #[test]
+    fn routing_strategy_spellings() {
+        for (s, want, known) in [
+            ("FF", RoutingStrategy::FillFirst, true),
+            (" fill-first ", RoutingStrategy::FillFirst, true),
+            ("", RoutingStrategy::RoundRobin, true),
+            ("random", RoutingStrategy::RoundRobin, false),
+        ] {
+            assert_eq!(RoutingStrategy::parse(s), (want, known), "{s:?}");
         }
     }
 }
