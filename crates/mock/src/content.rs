@@ -67,6 +67,15 @@ impl TokenCounter {
         }
     }
 
+    /// Counts tool-call arguments sent as JSON text (OpenAI formats) the same way as
+    /// arguments sent as objects (Anthropic, Gemini): the words of their string values.
+    pub(crate) fn add_arguments(&mut self, arguments: &str) {
+        match serde_json::from_str::<Value>(arguments) {
+            Ok(value) => self.add_json(&value),
+            Err(_) => self.add(arguments),
+        }
+    }
+
     /// The total so far.
     pub(crate) fn total(&self) -> u64 {
         self.0
@@ -170,5 +179,11 @@ mod tests {
         let content = json!([{"type": "text", "text": "a b"}, {"type": "text", "text": "c"}]);
         assert_eq!(flatten_text(&content), "a b c");
         assert_eq!(words("  one two\nthree "), 3);
+        let mut from_text = TokenCounter::default();
+        from_text.add_arguments(r#"{"city":"New York","days":2}"#);
+        let mut from_object = TokenCounter::default();
+        from_object.add_json(&json!({"city": "New York", "days": 2}));
+        assert_eq!(from_text.total(), 2);
+        assert_eq!(from_object.total(), 2);
     }
 }

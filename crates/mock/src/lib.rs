@@ -31,8 +31,9 @@
 //!   Anthropic thinking blocks carry a fixed signature that replays must repeat; Gemini 3
 //!   models sign their first function call and require signatures back.
 //! * Usage: a *token* is a whitespace-separated word. Input tokens = words in every
-//!   text of the conversation (system prompt/instructions, message text, tool-call
-//!   arguments, tool results); tool declarations and images count nothing. Output
+//!   text of the conversation (system prompt/instructions, message text, the string
+//!   values of tool-call arguments, tool results); tool declarations and images count
+//!   nothing. Output
 //!   tokens = words of the reply text + words of the reasoning text + words of each
 //!   tool call's argument JSON (compact JSON has no spaces, so one per call).
 //!   Reasoning tokens = words of the reasoning text. A max-token limit smaller than the

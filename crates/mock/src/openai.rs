@@ -81,7 +81,7 @@ fn conversation(body: &Value) -> Conversation {
             .flatten()
         {
             if let Some(arguments) = call.pointer("/function/arguments").and_then(Value::as_str) {
-                tokens.add(arguments);
+                tokens.add_arguments(arguments);
             }
         }
     }

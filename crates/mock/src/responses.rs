@@ -143,7 +143,9 @@ fn count_item(item: &Value, tokens: &mut TokenCounter) {
             Some(content) => tokens.add(&flatten_text(content)),
             None => {}
         },
-        "function_call" => tokens.add(item.get("arguments").and_then(Value::as_str).unwrap_or("")),
+        "function_call" => {
+            tokens.add_arguments(item.get("arguments").and_then(Value::as_str).unwrap_or(""));
+        }
         "function_call_output" => {
             tokens.add(&flatten_text(item.get("output").unwrap_or(&Value::Null)))
         }
