@@ -284,6 +284,14 @@ impl ConfigDocument {
     }
 
     fn splice(&mut self, start: usize, end: usize, new: &str) -> Result<(), ConfigError> {
+        // Keep a Windows file's line endings consistent.
+        let converted;
+        let new = if self.text.contains("\r\n") && new.contains('\n') {
+            converted = new.replace("\r\n", "\n").replace('\n', "\r\n");
+            converted.as_str()
+        } else {
+            new
+        };
         let mut text = String::with_capacity(self.text.len() + new.len());
         text.push_str(self.text.get(..start).unwrap_or_default());
         text.push_str(new);

@@ -2,7 +2,7 @@
 //! back as `desired`, whatever random edits produced it, and stays valid YAML.
 #![expect(clippy::expect_used, reason = "test helpers outside #[test] functions")]
 
-use cpa_config::{ConfigDocument, EXAMPLE_CONFIG};
+use cpa_config::{ConfigDocument, EXAMPLE_CONFIG, KeyPath};
 use proptest::prelude::*;
 use serde_json::{Map, Value, json};
 
@@ -206,6 +206,11 @@ proptest! {
     }
 
     #[test]
+    fn sync_converges_on_crlf_file(edits in edits()) {
+        check_sync(&BASE.replace('\n', "\r\n"), &edits)?;
+    }
+
+    #[test]
     fn sync_converges_on_example_file(edits in edits()) {
         check_sync(EXAMPLE_CONFIG, &edits)?;
     }
@@ -218,4 +223,117 @@ fn untouched_regions_stay_byte_identical() {
     want["port"] = json!(1);
     doc.sync(&want).expect("sync");
     assert_eq!(doc.text(), BASE.replacen("port: 8317", "port: 1", 1));
+}
+
+/// Every container with its JSON pointer and document path.
+fn container_paths(v: &Value, ptr: String, path: KeyPath, out: &mut Vec<(String, KeyPath)>) {
+    match v {
+        Value::Object(map) => {
+            out.push((ptr.clone(), path.clone()));
+            for (k, c) in map {
+                let p = format!("{ptr}/{}", k.replace('~', "~0").replace('/', "~1"));
+                container_paths(c, p, path.clone().key(k.clone()), out);
+            }
+        }
+        Value::Array(items) => {
+            out.push((ptr.clone(), path.clone()));
+            for (i, c) in items.iter().enumerate() {
+                container_paths(c, format!("{ptr}/{i}"), path.clone().index(i), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Applies one edit through the document's direct operations and to the JSON model.
+fn apply_direct(doc: &mut ConfigDocument, want: &mut Value, edit: &Edit) -> Result<(), String> {
+    let mut list = Vec::new();
+    container_paths(want, String::new(), KeyPath::root(), &mut list);
+    let Some((ptr, path)) = list.get(edit.target % list.len()).cloned() else {
+        return Ok(());
+    };
+    let value = new_value(edit.seed);
+    let node = want.pointer_mut(&ptr).ok_or("pointer")?;
+    let err = |e: cpa_config::ConfigError| e.to_string();
+    match node {
+        Value::Object(map) => {
+            let keys: Vec<String> = map.keys().cloned().collect();
+            let pick = keys.get(edit.seed as usize % keys.len().max(1)).cloned();
+            match (edit.op, pick) {
+                (0, Some(k)) if !(ptr.is_empty() && map.len() == 1) => {
+                    doc.remove(path.key(k.clone())).map_err(err)?;
+                    map.remove(&k);
+                    if map.is_empty() {
+                        // Removing the last key of a nested mapping leaves `{}`.
+                    }
+                }
+                (1, Some(k)) => {
+                    doc.set(path.key(k.clone()), &value).map_err(err)?;
+                    map.insert(k, value);
+                }
+                _ => {
+                    let key = format!("new-{}", edit.seed);
+                    doc.set(path.key(key.clone()).key("inner"), &value)
+                        .map_err(err)?;
+                    map.insert(key, json!({ "inner": value }));
+                }
+            }
+        }
+        Value::Array(items) => {
+            let i = edit.seed as usize % items.len().max(1);
+            match edit.op {
+                0 if !items.is_empty() => {
+                    doc.remove(path.index(i)).map_err(err)?;
+                    items.remove(i);
+                }
+                1 if !items.is_empty() => {
+                    doc.set(path.index(i), &value).map_err(err)?;
+                    items[i] = value;
+                }
+                2 => {
+                    let at = i.min(items.len());
+                    doc.insert(path, at, &value).map_err(err)?;
+                    items.insert(at, value);
+                }
+                _ => {
+                    doc.push(path, &value).map_err(err)?;
+                    items.push(value);
+                }
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+fn check_direct(base: &str, edits: &[Edit]) -> Result<(), TestCaseError> {
+    let mut doc = ConfigDocument::parse(base).expect("base parses");
+    let mut want = doc.to_json();
+    for e in edits {
+        apply_direct(&mut doc, &mut want, e)
+            .map_err(|m| TestCaseError::fail(format!("{e:?}: {m}")))?;
+        let reparsed = ConfigDocument::parse(doc.text()).expect("output parses");
+        prop_assert_eq!(
+            strip_nulls(&reparsed.to_json()),
+            strip_nulls(&want),
+            "after {:?}, text:\n{}",
+            e,
+            doc.text()
+        );
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+    #[test]
+    fn direct_edits_match_json_model(edits in edits()) {
+        check_direct(BASE, &edits)?;
+    }
+
+    #[test]
+    fn direct_edits_match_json_model_on_tricky_file(edits in edits()) {
+        check_direct(TRICKY, &edits)?;
+    }
 }

@@ -118,13 +118,21 @@ impl ConfigDocument {
         path: &KeyPath,
         value: Option<&Value>,
     ) -> Result<(), ConfigError> {
-        let loc = self
-            .locate(path)
-            .or_else(|| self.locate(&path.prefix(path.segments().len().saturating_sub(1))))
+        // The deepest existing node on the path; the outermost flow collection at
+        // or above it is what gets re-rendered.
+        let len = path.segments().len();
+        let (depth, flow_at, is_flow) = (0..=len)
+            .rev()
+            .find_map(|d| {
+                self.locate(&path.prefix(d))
+                    .map(|l| (d, l.flow_at, l.node.is_flow()))
+            })
             .ok_or_else(|| ConfigError::edit(path, "not found"))?;
-        let flow_len = loc
-            .flow_at
-            .unwrap_or(path.segments().len().saturating_sub(1));
+        let flow_len = match (flow_at, is_flow) {
+            (Some(f), _) => f,
+            (None, true) => depth,
+            (None, false) => return Err(ConfigError::edit(path, "not inside a flow collection")),
+        };
         let flow_path = path.prefix(flow_len);
         let flow_node = self
             .locate(&flow_path)

@@ -215,3 +215,17 @@ fn non_mapping_root_is_rejected() {
     let err = ConfigDocument::parse("- a\n").expect_err("list root");
     assert_eq!(err.to_string(), "cannot edit .: expected root mapping node");
 }
+
+#[test]
+fn crlf_files_keep_crlf_line_endings() {
+    let base = BASE.replace('\n', "\r\n");
+    let mut doc = ConfigDocument::parse(base.as_str()).expect("parses");
+    let mut want = doc.to_json();
+    want["tls"]["key"] = json!("k.pem");
+    want["claude-api-key"][0]["models"] = json!([{"name": "m", "alias": "a"}]);
+    want["api-keys"] = json!(["b"]);
+    doc.sync(&want).expect("sync");
+    assert_eq!(doc.to_json(), want);
+    let bare_lf = doc.text().replace("\r\n", "").contains('\n');
+    assert!(!bare_lf, "no bare LF in:\n{}", doc.text());
+}
