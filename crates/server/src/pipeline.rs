@@ -17,6 +17,7 @@
 mod attempt;
 mod classify;
 mod framing;
+mod payload;
 mod stream;
 mod usage;
 

@@ -75,6 +75,7 @@ async fn handle(
         action,
         alt: None,
         include_usage: false,
+        allows_nonstream_keepalive: true,
     };
     call::execute(
         state,

@@ -41,6 +41,23 @@ pub struct Peek {
     /// OpenAI `stream_options`.
     #[serde(default)]
     pub stream_options: Option<StreamOptions>,
+    /// Chat `messages` (presence only).
+    #[serde(default)]
+    pub messages: Option<serde::de::IgnoredAny>,
+    /// Responses `input` (presence only).
+    #[serde(default)]
+    pub input: Option<serde::de::IgnoredAny>,
+    /// Responses `instructions` (presence only).
+    #[serde(default)]
+    pub instructions: Option<serde::de::IgnoredAny>,
+}
+
+impl Peek {
+    /// A Responses-shaped body sent to the Chat route (no `messages`, but `input` or
+    /// `instructions`); the original converts it to a chat request, so do we.
+    pub fn is_responses_payload(&self) -> bool {
+        self.messages.is_none() && (self.input.is_some() || self.instructions.is_some())
+    }
 }
 
 /// OpenAI `stream_options`.
@@ -65,6 +82,9 @@ pub struct Route {
     pub alt: Option<String>,
     /// OpenAI include_usage.
     pub include_usage: bool,
+    /// Whether `nonstream-keepalive-interval` applies to this route when not streaming
+    /// (completions, responses, messages, Gemini generateContent; not chat or counts).
+    pub allows_nonstream_keepalive: bool,
 }
 
 /// Parses the routing fields of a JSON body; a non-JSON body is a 400 in `format`'s shape.
@@ -108,6 +128,12 @@ pub async fn execute(
         principal: principal.map(|p| p.0).unwrap_or_default(),
         request_id: request_id.map(|r| r.0).unwrap_or_default(),
     };
+    let keepalive = runtime.config.nonstream_keepalive_interval.filter(|_| {
+        route.allows_nonstream_keepalive && !route.is_streaming && route.action == Action::Generate
+    });
+    if let Some(interval) = keepalive {
+        return with_blank_line_keepalive(state, runtime, call, interval);
+    }
     match pipeline::run(&state, &Arc::clone(&runtime), call).await {
         Ok(Outcome::Json(body)) => (
             StatusCode::OK,
@@ -133,6 +159,49 @@ pub async fn execute(
         }
         Err(error) => error_response(route.format, error),
     }
+}
+
+/// Runs the pipeline while writing a blank line every `interval`, as the original's
+/// `nonstream-keepalive-interval` does: the first newline commits status 200, so a later
+/// failure is written as the error JSON after the newlines (JSON clients skip the
+/// whitespace). Only used when the operator turned the option on.
+fn with_blank_line_keepalive(
+    state: AppState,
+    runtime: Arc<crate::state::Runtime>,
+    call: ClientCall,
+    interval: std::time::Duration,
+) -> Response {
+    let format = call.format;
+    let (tx, rx) = tokio::sync::mpsc::channel::<Bytes>(4);
+    tokio::spawn(async move {
+        let run = pipeline::run(&state, &runtime, call);
+        tokio::pin!(run);
+        let mut ticker = tokio::time::interval_at(tokio::time::Instant::now() + interval, interval);
+        let result = loop {
+            tokio::select! {
+                result = &mut run => break result,
+                _ = ticker.tick() => {
+                    if tx.send(Bytes::from_static(b"\n")).await.is_err() {
+                        return;
+                    }
+                }
+            }
+        };
+        let body = match result {
+            Ok(Outcome::Json(body)) => body,
+            Ok(Outcome::Stream(_)) => return,
+            Err(error) => Bytes::from(error.body(ClientFormat::of(format)).to_string()),
+        };
+        let _ = tx.send(body).await;
+    });
+    let mut response = Response::new(Body::from_stream(
+        ReceiverStream::new(rx).map(Ok::<_, std::convert::Infallible>),
+    ));
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    response
 }
 
 /// Renders `error` in the error shape of `format`.

@@ -71,6 +71,7 @@ pub async fn model_action(
         action,
         alt,
         include_usage: false,
+        allows_nonstream_keepalive: true,
     };
     call::execute(
         state,

@@ -13,6 +13,7 @@ use cpa_providers::Action;
 use super::call::{self, Route};
 use crate::middleware::client_auth::ClientPrincipal;
 use crate::middleware::request_id::RequestId;
+use crate::respond::{ApiError, ErrorKind};
 use crate::state::AppState;
 
 /// `POST /v1/chat/completions`.
@@ -80,10 +81,33 @@ async fn handle(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let peek = match call::peek(format, &body) {
+    let mut body = body;
+    let mut peek = match call::peek(format, &body) {
         Ok(peek) => peek,
         Err(response) => return response,
     };
+    if format == Format::OpenAiChat && peek.is_responses_payload() {
+        let mut ctx = cpa_translate::RequestContext::new(peek.model.clone().unwrap_or_default());
+        ctx.is_streaming = peek.stream == Some(serde_json::Value::Bool(true));
+        match cpa_translate::translate_request(
+            Format::OpenAiResponses,
+            Format::OpenAiChat,
+            &body,
+            &ctx,
+        ) {
+            Ok(chat) => body = Bytes::from(chat),
+            Err(err) => {
+                return call::error_response(
+                    format,
+                    ApiError::new(ErrorKind::InvalidRequest, format!("invalid request: {err}")),
+                );
+            }
+        }
+        peek = match call::peek(format, &body) {
+            Ok(peek) => peek,
+            Err(response) => return response,
+        };
+    }
     let route = Route {
         format,
         model: peek.model.unwrap_or_default(),
@@ -91,6 +115,7 @@ async fn handle(
         action: Action::Generate,
         alt: None,
         include_usage: peek.stream_options.is_some_and(|o| o.include_usage),
+        allows_nonstream_keepalive: format != Format::OpenAiChat,
     };
     call::execute(
         state,

@@ -12,6 +12,7 @@ use cpa_translate::{CountTokensPlan, RequestContext, ResponseContext};
 use futures_util::StreamExt;
 
 use super::classify::{self, Failure};
+use super::payload;
 use super::stream::{self, StreamSetup};
 use super::usage::{DraftFields, UsageDraft};
 use super::{ClientCall, Outcome};
@@ -123,6 +124,12 @@ pub async fn run(
 
     let body = cpa_translate::translate_request(call.format, target, &call.body, &request_ctx)
         .map_err(classify::translate_failure)?;
+    let body = payload::apply(
+        &runtime.config.payload,
+        payload::protocol_of(target),
+        &pick.upstream_model,
+        body,
+    );
     request.body = Bytes::from(body);
 
     if !call.is_streaming {
