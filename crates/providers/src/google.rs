@@ -5,7 +5,7 @@
 //!
 //! * `:generateContent` (`?$alt=ALT` when the client sent `alt`);
 //! * `:streamGenerateContent?alt=sse` (or `?$alt=ALT`; then the body is a streamed JSON
-//!   array, split element by element);
+//!   array, split element by element); `alt` of `sse` or empty counts as absent;
 //! * `:countTokens`, body minus `tools`, `generationConfig`, `safetySettings`.
 //!
 //! Body edits: top-level `model` = upstream model, `session_id` removed. Not done here
@@ -47,7 +47,7 @@ impl GoogleTarget<'_> {
         &self,
         req: UpstreamRequest,
     ) -> Result<UpstreamResponse, UpstreamError> {
-        let query = req.alt.as_deref().map(alt_query).unwrap_or_default();
+        let query = raw_alt(&req).map(alt_query).unwrap_or_default();
         let out = self.prepare(&req, "generateContent", &query, generate_body(&req))?;
         let response = transport::send(self.clients, self.cred, out).await?;
         transport::read_body(response, Format::Gemini).await
@@ -58,7 +58,7 @@ impl GoogleTarget<'_> {
         &self,
         req: UpstreamRequest,
     ) -> Result<UpstreamStream, UpstreamError> {
-        let (query, framing) = match req.alt.as_deref() {
+        let (query, framing) = match raw_alt(&req) {
             Some(alt) => (alt_query(alt), Framing::JsonArray),
             None => ("?alt=sse".to_owned(), Framing::Sse),
         };
@@ -113,6 +113,15 @@ fn generate_body(req: &UpstreamRequest) -> bytes::Bytes {
         set_model(object, &req.model);
         object.remove("session_id");
     })
+}
+
+/// The client's `alt` when it asks for a raw (non-SSE) answer. `sse` and empty are
+/// normalised to "none" (proxy-pipeline.md §2.6), so they never become `?$alt=sse`.
+fn raw_alt(req: &UpstreamRequest) -> Option<&str> {
+    req.alt
+        .as_deref()
+        .map(str::trim)
+        .filter(|alt| !alt.is_empty() && !alt.eq_ignore_ascii_case("sse"))
 }
 
 fn alt_query(alt: &str) -> String {

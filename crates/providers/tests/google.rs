@@ -238,3 +238,30 @@ async fn model_names_cannot_inject_path_or_query() {
         "/v1beta/models/..%2Fx%3Fy%3D1%23z:generateContent"
     );
 }
+
+#[tokio::test]
+async fn gemini_alt_sse_is_normalised_to_plain_sse() {
+    let stub = Stub::always(|| Reply::sse(&["data: {}\n\n"])).await;
+    let cred = Credential::api_key(ProviderKind::Gemini, "gemini:1", "k").base_url(&stub.base);
+    let registry = registry();
+    let exec = registry.get(ProviderKind::Gemini).expect("exec");
+    let mut streaming = request("m", json!({}));
+    streaming.alt = Some("sse".into());
+    let (items, _) = collect(exec.execute_stream(streaming, &cred).await.expect("ok")).await;
+    assert_eq!(items.len(), 1);
+    let mut plain = request("m", json!({}));
+    plain.alt = Some(String::new());
+    exec.execute(plain, &cred).await.expect("ok");
+    let paths: Vec<_> = stub
+        .requests()
+        .into_iter()
+        .map(|r| r.path_and_query)
+        .collect();
+    assert_eq!(
+        paths,
+        vec![
+            "/v1beta/models/m:streamGenerateContent?alt=sse",
+            "/v1beta/models/m:generateContent"
+        ]
+    );
+}
