@@ -14,8 +14,30 @@
 //! | `load` | the pipeline: read, parse, validate, hash secret, migrate, resolve |
 //! | [`document`] | comment-preserving edits of the YAML text |
 //! | [`save`] | atomic writes |
+//! | `handle` | [`ConfigHandle`]: live snapshot, subscriptions, the write path |
 //! | [`watch`] | hot reload of the file and the auth directory |
 //! | `example` | the embedded example file |
+//!
+//! How the server uses it:
+//!
+//! ```no_run
+//! # async fn serve(path: std::path::PathBuf) -> Result<(), cpa_config::ConfigError> {
+//! use cpa_config::{ConfigHandle, LoadOptions};
+//!
+//! cpa_config::write_example_if_missing(&path)?;
+//! let (handle, warnings) = ConfigHandle::load(&path, LoadOptions::from_process())?;
+//! for w in &warnings {
+//!     tracing::warn!("config: {w}");
+//! }
+//! let _guard = cpa_config::watch(handle.clone())?; // hot reload while alive
+//! let config = handle.current(); // one snapshot per request
+//! assert!(config.port > 0 || config.port == 0);
+//! handle.update(|raw| raw.debug = Some(true))?; // management edit: validated, saved, swapped
+//! # Ok(())
+//! # }
+//! ```
+
+#![warn(missing_docs)]
 
 pub mod document;
 pub mod raw;

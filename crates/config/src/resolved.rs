@@ -5,12 +5,14 @@
 //! de-duplication, dropped entries), `auth-dir` expanded (§3.3), secrets wrapped.
 //! A `Config` is immutable; a reload builds a new one and swaps it (`watch`).
 
+mod diff;
 mod extras;
 mod providers;
 mod sections;
 
 use std::{path::PathBuf, time::Duration};
 
+pub use diff::ConfigDiff;
 pub use extras::{
     AmpModelMapping, AmpUpstreamKey, Ampcode, OAuthModelAlias, Payload, PayloadFilter,
     PayloadModel, PayloadRule,
