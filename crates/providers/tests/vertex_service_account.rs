@@ -177,3 +177,36 @@ fn broken_keys_are_credential_errors_without_key_material() {
     let missing = json!({"service_account":{}});
     assert!(ServiceAccount::from_auth_file(&missing).is_err());
 }
+
+#[tokio::test]
+async fn concurrent_cold_requests_share_one_token_exchange() {
+    let stub = Stub::start(answer).await;
+    let sa = ServiceAccount::from_auth_file(&auth_file(PKCS8_PEM, &format!("{}/token", stub.base)))
+        .expect("service account");
+    let cred = Credential::with_secret(
+        ProviderKind::Vertex,
+        "v",
+        CredentialSecret::ServiceAccount(Arc::new(sa)),
+    )
+    .base_url(&stub.base);
+    let registry = Registry::new(Arc::new(HttpClients::direct_default()));
+    let exec = registry.get(ProviderKind::Vertex).expect("exec").clone();
+    let calls = (0..5).map(|_| {
+        let exec = exec.clone();
+        let cred = cred.clone();
+        tokio::spawn(async move {
+            exec.execute(UpstreamRequest::default(), &cred)
+                .await
+                .map(|_| ())
+        })
+    });
+    for call in futures_util::future::join_all(calls).await {
+        call.expect("task").expect("call");
+    }
+    let token_calls = stub
+        .requests()
+        .iter()
+        .filter(|r| r.path_and_query == "/token")
+        .count();
+    assert_eq!(token_calls, 1);
+}

@@ -157,9 +157,13 @@ impl fmt::Debug for ServiceAccount {
 }
 
 /// Access tokens per credential id, reused until [`REFRESH_SKEW`] before expiry.
+///
+/// Exchanges are serialised by one async lock and the cache is re-checked after taking
+/// it, so a burst of concurrent requests on a cold credential costs one exchange.
 #[derive(Debug, Default)]
 pub struct TokenCache {
     tokens: Mutex<HashMap<String, (Secret<String>, Instant)>>,
+    exchange: tokio::sync::Mutex<()>,
 }
 
 impl TokenCache {
@@ -171,16 +175,26 @@ impl TokenCache {
         sa: &ServiceAccount,
     ) -> Result<Secret<String>, UpstreamError> {
         let key = format!("{}\u{0}{}", cred.id(), sa.client_email());
-        if let Some((token, expires)) = self.tokens.lock().get(&key)
-            && expires.saturating_duration_since(Instant::now()) > REFRESH_SKEW
-        {
-            return Ok(token.clone());
+        if let Some(token) = self.fresh(&key) {
+            return Ok(token);
+        }
+        let _exchanging = self.exchange.lock().await;
+        if let Some(token) = self.fresh(&key) {
+            return Ok(token);
         }
         let (token, lifetime) = exchange(clients, cred, sa).await?;
         self.tokens
             .lock()
             .insert(key, (token.clone(), Instant::now() + lifetime));
         Ok(token)
+    }
+}
+
+impl TokenCache {
+    fn fresh(&self, key: &str) -> Option<Secret<String>> {
+        let tokens = self.tokens.lock();
+        let (token, expires) = tokens.get(key)?;
+        (expires.saturating_duration_since(Instant::now()) > REFRESH_SKEW).then(|| token.clone())
     }
 }
 
