@@ -2,7 +2,7 @@
 //!
 //! * Endpoint: `{base-url}/chat/completions` for stream and non-stream. There is no
 //!   default base; a missing one is a credential error (the reference answered 401
-//!   `missing provider baseURL`, which would wrongly suspend the key as unauthorized).
+//!   `missing provider baseURL`, which would wrongly disable the key as unauthorized).
 //! * Auth: `Authorization: Bearer <key>` only when the entry has a key.
 //! * Headers: `user-agent: cli-proxy-openai-compat`; streams add
 //!   `accept: text/event-stream` and `cache-control: no-cache`; custom `headers:` last.

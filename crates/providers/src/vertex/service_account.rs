@@ -223,7 +223,7 @@ async fn exchange(
         .await
         .map_err(UpstreamError::from_reqwest)?;
     if matches!(status.as_u16(), 400 | 401 | 403) {
-        // invalid_grant and friends: the key itself is bad, suspend the credential.
+        // invalid_grant and friends: the key itself is bad, disable the credential.
         return Err(UpstreamError::Unauthorized {
             status: http::StatusCode::UNAUTHORIZED,
             body,
