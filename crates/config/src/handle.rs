@@ -144,9 +144,14 @@ impl ConfigHandle {
     }
 
     /// Edits the raw configuration and persists it: the closure changes the raw
-    /// config read from the file as it is now; the result is merged into the file with minimal edits
-    /// (comments and unknown keys kept, deletions stick), validated, written
-    /// atomically, and only then made live. On any error nothing changes.
+    /// config read from the file as it is now; the result is merged into the file
+    /// with minimal edits (comments and unknown keys kept, deletions stick),
+    /// validated, written atomically, and only then made live. On any error nothing
+    /// changes.
+    ///
+    /// Blocking (file I/O, maybe bcrypt): from async code call it inside
+    /// `tokio::task::spawn_blocking`. The same holds for [`ConfigHandle::replace_text`]
+    /// and [`ConfigHandle::reload`].
     pub fn update(&self, edit: impl FnOnce(&mut RawConfig)) -> Result<Arc<Config>, ConfigError> {
         let _guard = lock(&self.write_lock);
         let text = std::fs::read_to_string(&self.path).map_err(|source| ConfigError::Read {

@@ -135,7 +135,7 @@ impl State {
                     let now = Instant::now();
                     if config_due.is_some_and(|t| t <= now) {
                         config_due = None;
-                        self.reload_config();
+                        self.reload_config().await;
                     }
                     if auth_due.is_some_and(|t| t <= now) {
                         auth_due = None;
@@ -164,9 +164,20 @@ impl State {
                 .is_some_and(|(auth, dir)| same_dir(dir, auth))
     }
 
-    fn reload_config(&mut self) {
+    async fn reload_config(&mut self) {
         let before = self.handle.current();
-        match self.handle.reload() {
+        // Reading, parsing and possibly bcrypt-hashing block; keep them off the
+        // async workers.
+        let handle = self.handle.clone();
+        let result = tokio::task::spawn_blocking(move || handle.reload())
+            .await
+            .unwrap_or_else(|join| {
+                Err(ConfigError::Read {
+                    file: self.handle.path().to_path_buf(),
+                    source: std::io::Error::other(format!("reload task failed: {join}")),
+                })
+            });
+        match result {
             Ok(None) => {}
             Ok(Some(config)) => {
                 tracing::info!(file = %self.handle.path().display(), "config reloaded");
