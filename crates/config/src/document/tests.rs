@@ -229,3 +229,23 @@ fn crlf_files_keep_crlf_line_endings() {
     let bare_lf = doc.text().replace("\r\n", "").contains('\n');
     assert!(!bare_lf, "no bare LF in:\n{}", doc.text());
 }
+
+#[test]
+fn plain_scalars_resolve_like_the_yaml_core_schema() {
+    for (text, want) in [
+        ("a: 0x1F", json!({"a": 31})),
+        ("a: 0o17", json!({"a": 15})),
+        ("a: -3", json!({"a": -3})),
+        ("a: 1.5", json!({"a": 1.5})),
+        ("a: ~", json!({"a": null})),
+        ("a: True", json!({"a": true})),
+        ("a: yes", json!({"a": "yes"})),
+        ("a: '1'", json!({"a": "1"})),
+        ("a: 1.2.3", json!({"a": "1.2.3"})),
+    ] {
+        let doc = ConfigDocument::parse(text).expect("parses");
+        assert_eq!(doc.to_json(), want, "{text}");
+        let yaml: serde_json::Value = serde_yaml_ng::from_str(text).expect("serde_yaml_ng");
+        assert_eq!(yaml, want, "serde_yaml_ng agrees on {text}");
+    }
+}

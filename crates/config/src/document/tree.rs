@@ -122,6 +122,14 @@ pub(crate) fn resolve_plain(value: &str) -> serde_json::Value {
     let looks_numeric = value
         .trim_start_matches(['-', '+'])
         .starts_with(|c: char| c.is_ascii_digit() || c == '.');
+    let radix = |prefix: &str, radix: u32| {
+        value
+            .strip_prefix(prefix)
+            .and_then(|digits| i64::from_str_radix(digits, radix).ok())
+    };
+    if let Some(i) = radix("0x", 16).or_else(|| radix("0o", 8)) {
+        return Value::from(i);
+    }
     if looks_numeric {
         if let Ok(i) = value.parse::<i64>() {
             return Value::from(i);
