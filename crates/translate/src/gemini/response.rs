@@ -134,7 +134,10 @@ pub(super) fn usage_to_ir(u: &UsageMetadata) -> ir::Usage {
         input_tokens: u.prompt_token_count.unwrap_or(0),
         cache_read_tokens: u.cached_content_token_count.unwrap_or(0),
         cache_write_tokens: 0,
-        output_tokens: u.candidates_token_count.unwrap_or(0).saturating_add(thoughts),
+        output_tokens: u
+            .candidates_token_count
+            .unwrap_or(0)
+            .saturating_add(thoughts),
         reasoning_tokens: u.thoughts_token_count,
     }
 }

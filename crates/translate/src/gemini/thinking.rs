@@ -108,8 +108,10 @@ pub fn from_ir(reasoning: &Reasoning, model: &str) -> Option<ThinkingConfig> {
     };
     let budget = match (budget, reasoning.mode) {
         (Some(b), _) => b,
-        (None, ReasoningMode::Auto) => -1,
-        (None, _) => return include.map(include_only),
+        // "Provider decides" with only an include flag: send just the flag.
+        (None, ReasoningMode::Auto) if include.is_some() => return include.map(include_only),
+        // Enabled without a budget (Anthropic `{type:"enabled"}`, effort `auto`): dynamic.
+        (None, _) => -1,
     };
     Some(ThinkingConfig {
         thinking_budget: Some(budget),
@@ -196,6 +198,21 @@ mod tests {
         let cfg = from_ir(&Reasoning::with_effort(Effort::None), "gemini-2.5-flash");
         assert_eq!(cfg.as_ref().and_then(|c| c.thinking_budget), Some(0));
         assert_eq!(cfg.and_then(|c| c.include_thoughts), Some(false));
+    }
+
+    #[test]
+    fn enabled_without_budget_is_dynamic() {
+        let mut r = Reasoning::off();
+        r.mode = ReasoningMode::Enabled;
+        let cfg = from_ir(&r, "gemini-2.5-flash");
+        assert_eq!(cfg.as_ref().and_then(|c| c.thinking_budget), Some(-1));
+        let include_only = to_ir(&ThinkingConfig {
+            include_thoughts: Some(true),
+            ..ThinkingConfig::default()
+        });
+        let cfg = from_ir(&include_only, "gemini-2.5-flash");
+        assert_eq!(cfg.as_ref().and_then(|c| c.thinking_budget), None);
+        assert_eq!(cfg.and_then(|c| c.include_thoughts), Some(true));
     }
 
     #[test]
