@@ -100,10 +100,12 @@ impl Logging {
         let previous = current.replace(settings.clone());
         drop(current);
         if !self.has_env_filter && previous.as_ref().map(|p| p.debug) != Some(settings.debug) {
-            if let Some(handle) = &self.filter {
-                if let Err(err) = handle.reload(level_filter(settings.debug)) {
-                    tracing::warn!(%err, "cannot change the log level");
-                }
+            if let Some(Err(err)) = self
+                .filter
+                .as_ref()
+                .map(|handle| handle.reload(level_filter(settings.debug)))
+            {
+                tracing::warn!(%err, "cannot change the log level");
             }
             if previous.is_some() {
                 tracing::info!(debug = settings.debug, "log level changed");

@@ -20,7 +20,10 @@ pub fn client_routes() -> Router<AppState> {
         .route("/v1/models", get(models::list))
         .route("/v1/chat/completions", post(openai::chat_completions))
         .route("/v1/completions", post(openai::completions))
-        .route("/v1/responses", post(openai::responses))
+        .route(
+            "/v1/responses",
+            post(openai::responses).get(openai::responses_websocket),
+        )
         .route("/v1/messages", post(anthropic::messages))
         .route("/v1/messages/count_tokens", post(anthropic::count_tokens))
         .route("/v1beta/models", get(models::gemini_list))

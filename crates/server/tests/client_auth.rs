@@ -1,6 +1,8 @@
 //! Client authentication over real HTTP: every key source accepted, missing and wrong keys
 //! refused in the client's own error shape.
 
+#![allow(clippy::expect_used, reason = "integration test helpers")]
+
 mod support;
 
 use reqwest::StatusCode;

@@ -64,7 +64,7 @@ async fn handle(
     let format = Format::AnthropicMessages;
     let peek = match call::peek(format, &body) {
         Ok(peek) => peek,
-        Err(response) => return response,
+        Err(response) => return *response,
     };
     let is_streaming = action == Action::Generate
         && !matches!(peek.stream, None | Some(serde_json::Value::Bool(false)));

@@ -88,15 +88,15 @@ pub struct Route {
 }
 
 /// Parses the routing fields of a JSON body; a non-JSON body is a 400 in `format`'s shape.
-pub fn peek(format: Format, body: &[u8]) -> Result<Peek, Response> {
+pub fn peek(format: Format, body: &[u8]) -> Result<Peek, Box<Response>> {
     serde_json::from_slice::<Peek>(body).map_err(|err| {
-        error_response(
+        Box::new(error_response(
             format,
             ApiError::new(
                 ErrorKind::InvalidRequest,
                 format!("invalid request body: {err}"),
             ),
-        )
+        ))
     })
 }
 

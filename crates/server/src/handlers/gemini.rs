@@ -57,7 +57,7 @@ pub async fn model_action(
         }
     };
     if let Err(response) = call::peek(format, &body) {
-        return response;
+        return *response;
     }
     let alt = query
         .get("alt")

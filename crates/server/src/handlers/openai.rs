@@ -84,7 +84,7 @@ async fn handle(
     let mut body = body;
     let mut peek = match call::peek(format, &body) {
         Ok(peek) => peek,
-        Err(response) => return response,
+        Err(response) => return *response,
     };
     if format == Format::OpenAiChat && peek.is_responses_payload() {
         let mut ctx = cpa_translate::RequestContext::new(peek.model.clone().unwrap_or_default());
@@ -105,7 +105,7 @@ async fn handle(
         }
         peek = match call::peek(format, &body) {
             Ok(peek) => peek,
-            Err(response) => return response,
+            Err(response) => return *response,
         };
     }
     let route = Route {
@@ -126,4 +126,18 @@ async fn handle(
         body,
     )
     .await
+}
+
+/// `GET /v1/responses`: Codex CLI first tries to upgrade this to a websocket. Until that
+/// transport is served, answer `426 Upgrade Required` at once, which Codex treats as "no
+/// websocket here" and falls back to HTTP `POST /v1/responses` without retrying.
+pub async fn responses_websocket() -> Response {
+    call::error_response(
+        Format::OpenAiResponses,
+        ApiError::new(
+            ErrorKind::InvalidRequest,
+            "the Responses websocket transport is not served here; use POST /v1/responses",
+        )
+        .with_status(axum::http::StatusCode::UPGRADE_REQUIRED),
+    )
 }

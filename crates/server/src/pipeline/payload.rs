@@ -115,13 +115,15 @@ fn split_path(path: &str) -> Vec<String> {
     while let Some(c) = chars.next() {
         match c {
             '\\' => {
-                if let Some(next) = chars.next() {
-                    out.last_mut().map(|s| s.push(next));
+                if let (Some(next), Some(segment)) = (chars.next(), out.last_mut()) {
+                    segment.push(next);
                 }
             }
             '.' => out.push(String::new()),
             c => {
-                out.last_mut().map(|s| s.push(c));
+                if let Some(segment) = out.last_mut() {
+                    segment.push(c);
+                }
             }
         }
     }

@@ -33,10 +33,11 @@ impl ClientFormat {
         if path.starts_with("/v1beta/") || path == "/v1beta" || path.starts_with("/v1internal") {
             return Self::Gemini;
         }
-        if let Some(rest) = path.strip_prefix("/v1/models/") {
-            if rest.contains(':') {
-                return Self::Gemini;
-            }
+        if path
+            .strip_prefix("/v1/models/")
+            .is_some_and(|rest| rest.contains(':'))
+        {
+            return Self::Gemini;
         }
         if method == Method::GET && (path == "/v1/models" || path.starts_with("/v1/models/")) {
             let is_claude_cli = headers
