@@ -35,6 +35,9 @@ pub enum SaveMode {
 pub enum SavePhase {
     /// The temp file is written and fsynced; the original is untouched.
     TempWritten,
+    /// The rename is about to happen. An error returned here is treated as the
+    /// rename's own error, so tests can simulate `EBUSY`/`EXDEV`.
+    Rename,
     /// The file is about to be truncated for an in-place write.
     BeforeInPlaceWrite,
 }
@@ -137,7 +140,11 @@ fn write_atomic(path: &Path, bytes: &[u8], opts: &SaveOptions) -> Result<(), Ato
     if let Some(hook) = &opts.hook {
         hook(SavePhase::TempWritten)?;
     }
-    if let Err(err) = fs::rename(&temp, path) {
+    let renamed = match &opts.hook {
+        Some(hook) => hook(SavePhase::Rename).and_then(|()| fs::rename(&temp, path)),
+        None => fs::rename(&temp, path),
+    };
+    if let Err(err) = renamed {
         let _ = fs::remove_file(&temp);
         return Err(match err.kind() {
             io::ErrorKind::ResourceBusy | io::ErrorKind::CrossesDevices => {

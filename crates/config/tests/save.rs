@@ -120,3 +120,52 @@ fn symlinked_config_stays_a_symlink() {
     );
     assert_eq!(std::fs::read_to_string(&real).expect("read"), "port: 2\n");
 }
+
+#[cfg(unix)]
+#[test]
+fn busy_rename_falls_back_to_in_place_write() {
+    use std::os::unix::fs::MetadataExt;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("config.yaml");
+    std::fs::write(&path, "port: 1\n").expect("write");
+    let inode = std::fs::metadata(&path).expect("meta").ino();
+    for kind in [io::ErrorKind::ResourceBusy, io::ErrorKind::CrossesDevices] {
+        let opts = SaveOptions {
+            mode: SaveMode::Atomic,
+            hook: Some(Arc::new(move |p| {
+                if p == SavePhase::Rename {
+                    Err(io::Error::from(kind))
+                } else {
+                    Ok(())
+                }
+            })),
+        };
+        save_file(&path, b"port: 2\n", &opts).expect("falls back");
+        assert_eq!(std::fs::read_to_string(&path).expect("read"), "port: 2\n");
+        assert_eq!(
+            std::fs::metadata(&path).expect("meta").ino(),
+            inode,
+            "same file"
+        );
+        std::fs::write(&path, "port: 1\n").expect("reset");
+    }
+    let names: Vec<_> = std::fs::read_dir(dir.path())
+        .expect("list")
+        .flatten()
+        .map(|e| e.file_name())
+        .collect();
+    assert_eq!(names, vec!["config.yaml"], "temp files removed");
+    // Any other rename error is reported, and the file is left alone.
+    let opts = SaveOptions {
+        mode: SaveMode::Atomic,
+        hook: Some(Arc::new(|p| {
+            if p == SavePhase::Rename {
+                Err(io::Error::from(io::ErrorKind::PermissionDenied))
+            } else {
+                Ok(())
+            }
+        })),
+    };
+    assert!(save_file(&path, b"port: 3\n", &opts).is_err());
+    assert_eq!(std::fs::read_to_string(&path).expect("read"), "port: 1\n");
+}
