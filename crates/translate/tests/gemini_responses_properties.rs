@@ -222,3 +222,38 @@ fn responses_request_round_trip_keeps_content() {
     expected["stream"] = json!(false);
     assert_eq!(out, expected);
 }
+
+#[test]
+fn malformed_and_misshapen_bodies_are_typed_errors() {
+    use cpa_translate::TranslateError;
+    let ctx = RequestContext::new("m");
+    for (from, to) in [
+        (Format::Gemini, Format::OpenAiChat),
+        (Format::GeminiCli, Format::AnthropicMessages),
+        (Format::OpenAiResponses, Format::Gemini),
+        (Format::Gemini, Format::GeminiCli),
+        (Format::GeminiCli, Format::Gemini),
+        (Format::OpenAiResponses, Format::Codex),
+    ] {
+        let err = translate_request(from, to, b"{\"contents\": [", &ctx).expect_err("truncated");
+        assert!(
+            matches!(err, TranslateError::MalformedJson { .. }),
+            "{from}->{to}: {err:?}"
+        );
+        if (from, to) == (Format::OpenAiResponses, Format::Codex) {
+            // The byte-preserving Codex patch validates JSON only; the upstream judges shapes.
+            continue;
+        }
+        let err = translate_request(
+            from,
+            to,
+            br#"{"contents": 5, "input": 5, "request": 5}"#,
+            &ctx,
+        )
+        .expect_err("wrong shape");
+        assert!(
+            matches!(err, TranslateError::Shape { .. }),
+            "{from}->{to}: {err:?}"
+        );
+    }
+}
