@@ -24,6 +24,7 @@ use crate::reply::Reply;
 use crate::server::AppState;
 use crate::sse::{event_frame, json_response, sse_response};
 use crate::validate;
+use crate::validate::anthropic::Endpoint;
 
 /// The tool_use id prefix.
 const TOOL_PREFIX: &str = "toolu_mock_";
@@ -38,7 +39,7 @@ pub(crate) async fn messages(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    match handle(&state, &headers, &body, false).await {
+    match handle(&state, &headers, &body, Endpoint::Messages).await {
         Ok(response) => response,
         Err(error) => error.render(Flavor::Anthropic),
     }
@@ -50,7 +51,7 @@ pub(crate) async fn count_tokens(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    match handle(&state, &headers, &body, true).await {
+    match handle(&state, &headers, &body, Endpoint::CountTokens).await {
         Ok(response) => response,
         Err(error) => error.render(Flavor::Anthropic),
     }
@@ -65,7 +66,7 @@ async fn handle(
     state: &AppState,
     headers: &HeaderMap,
     body: &[u8],
-    is_count: bool,
+    endpoint: Endpoint,
 ) -> Result<Response, MockError> {
     let key = header(headers, "x-api-key")
         .or_else(|| bearer(headers))
@@ -75,9 +76,9 @@ async fn handle(
     }
     let body = parse_json(body)?;
     let faults = admit(state, key, model_of(&body)).await?;
-    validate::anthropic::messages(&body, is_count)?;
+    validate::anthropic::messages(&body, endpoint)?;
     let conversation = conversation(&body);
-    if is_count {
+    if endpoint == Endpoint::CountTokens {
         return Ok(json_response(
             &json!({"input_tokens": conversation.input_tokens}),
             &faults,

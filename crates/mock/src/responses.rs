@@ -52,13 +52,22 @@ const ECHO_FIELDS: &[&str] = &[
     "metadata",
 ];
 
+/// Which service the Responses request imitates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Backend {
+    /// The OpenAI API.
+    OpenAi,
+    /// The ChatGPT Codex backend, with its stricter rules.
+    Codex,
+}
+
 /// `POST /v1/responses` and `POST /responses`.
 pub(crate) async fn create(
     State(state): State<AppState>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    match handle(&state, &headers, &body, false).await {
+    match handle(&state, &headers, &body, Backend::OpenAi).await {
         Ok(response) => response,
         Err(error) => error.render(Flavor::OpenAi),
     }
@@ -70,7 +79,7 @@ pub(crate) async fn create_codex(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    match handle(&state, &headers, &body, true).await {
+    match handle(&state, &headers, &body, Backend::Codex).await {
         Ok(response) => response,
         Err(error) => error.render(Flavor::Codex),
     }
@@ -80,12 +89,12 @@ async fn handle(
     state: &AppState,
     headers: &HeaderMap,
     body: &[u8],
-    is_codex: bool,
+    backend: Backend,
 ) -> Result<Response, MockError> {
     let key = bearer(headers).ok_or_else(crate::openai::missing_key)?;
     let body = parse_json(body)?;
     let faults = admit(state, key, model_of(&body)).await?;
-    if is_codex {
+    if backend == Backend::Codex {
         validate::responses::codex(&body)?;
     } else {
         validate::responses::request(&body)?;

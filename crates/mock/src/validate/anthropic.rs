@@ -61,8 +61,18 @@ const MESSAGES_FIELDS: &[&str] = &[
     "output_config",
 ];
 
-/// Validates a Messages request; `is_count` skips what count_tokens does not need.
-pub(crate) fn messages(body: &Value, is_count: bool) -> Result<(), MockError> {
+/// Which Messages endpoint a body was sent to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Endpoint {
+    /// `POST /v1/messages`.
+    Messages,
+    /// `POST /v1/messages/count_tokens`: no `max_tokens`, extra fields tolerated.
+    CountTokens,
+}
+
+/// Validates a body sent to `endpoint`.
+pub(crate) fn messages(body: &Value, endpoint: Endpoint) -> Result<(), MockError> {
+    let is_count = endpoint == Endpoint::CountTokens;
     let required: &[&str] = if is_count {
         &["model", "messages"]
     } else {
@@ -314,7 +324,7 @@ mod tests {
             {"role": "user", "content": "hi"},
             {"role": "assistant", "content": [{"type": "tool_use", "id": "t1", "name": "f", "input": {}}]},
             {"role": "user", "content": "no result"}]});
-        assert!(messages(&body, false).is_err());
+        assert!(messages(&body, Endpoint::Messages).is_err());
     }
 
     #[test]
@@ -323,18 +333,18 @@ mod tests {
             {"role": "user", "content": "hi"},
             {"role": "assistant", "content": [{"type": "tool_use", "id": "t1", "name": "f", "input": {}}]},
             {"role": "user", "content": [{"type": "tool_result", "tool_use_id": "t1", "content": "ok"}]}]});
-        assert!(messages(&body, false).is_ok());
+        assert!(messages(&body, Endpoint::Messages).is_ok());
         let empty = json!({"model": "m", "max_tokens": 10, "messages": [
             {"role": "user", "content": [{"type": "text", "text": ""}]}]});
-        assert!(messages(&empty, false).is_err());
+        assert!(messages(&empty, Endpoint::Messages).is_err());
         let betas = json!({"model": "m", "max_tokens": 10, "betas": ["x"],
             "messages": [{"role": "user", "content": "a"}]});
-        assert!(messages(&betas, false).is_err());
+        assert!(messages(&betas, Endpoint::Messages).is_err());
         let openai_part = json!({"model": "m", "max_tokens": 10, "messages": [{"role": "user",
             "content": [{"type": "image_url", "image_url": {"url": "x"}}]}]});
-        assert!(messages(&openai_part, false).is_err());
+        assert!(messages(&openai_part, Endpoint::Messages).is_err());
         let twice = json!({"model": "m", "max_tokens": 10, "messages": [
             {"role": "user", "content": "a"}, {"role": "user", "content": "b"}]});
-        assert!(messages(&twice, false).is_err());
+        assert!(messages(&twice, Endpoint::Messages).is_err());
     }
 }
