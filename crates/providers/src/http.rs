@@ -111,11 +111,13 @@ impl HttpClients {
         })
     }
 
-    /// Default settings, no global proxy.
+    /// Default settings and explicitly direct connections (environment proxies are
+    /// ignored too) unless a credential sets its own `proxy-url`. Hermetic for tests;
+    /// also the fallback when the global `proxy-url` is unusable.
     pub fn direct_default() -> Self {
         Self {
             settings: HttpSettings::default(),
-            global_proxy: ProxySetting::Default,
+            global_proxy: ProxySetting::Direct,
             cache: Mutex::new(HashMap::new()),
         }
     }

@@ -264,7 +264,9 @@ async fn stalled_stream_hits_the_read_timeout() {
         read_timeout: Some(Duration::from_millis(300)),
         ..HttpSettings::default()
     };
-    let registry = Registry::new(Arc::new(HttpClients::new(settings, "").expect("clients")));
+    let registry = Registry::new(Arc::new(
+        HttpClients::new(settings, "direct").expect("clients"),
+    ));
     let cred = Credential::api_key(ProviderKind::OpenAiCompat, "c:1", "k").base_url(&stub.base);
     let stream = registry
         .get(ProviderKind::OpenAiCompat)
