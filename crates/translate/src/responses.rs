@@ -15,6 +15,8 @@ mod stream_decode;
 mod stream_encode;
 pub mod tool_names;
 
+use std::collections::HashMap;
+
 use cpa_protocol::openai::responses::{Response, ResponsesRequest};
 use cpa_protocol::{Format, ir};
 
@@ -49,6 +51,23 @@ pub fn codec(format: Format) -> Option<&'static Codec> {
         Format::Codex => Some(&CODEX),
         _ => None,
     }
+}
+
+/// Short → original function names for a client request about to be sent to Codex, for
+/// `ResponseContext::tool_names`. Costs one decode of the client body, so call it only when
+/// the upstream is Codex; Responses clients are never shortened (§2.3.5), so their map is
+/// empty without parsing.
+pub fn codex_tool_names(
+    client: Format,
+    body: &[u8],
+    ctx: &RequestContext,
+) -> Result<HashMap<String, String>, TranslateError> {
+    if client.family() == Format::OpenAiResponses.family() {
+        return Ok(HashMap::new());
+    }
+    let source = crate::registry::require(client, client, Format::Codex, "tool names")?;
+    let req = source.decode_request(body, ctx)?;
+    Ok(ToolNameMap::for_request(&req).reverse())
 }
 
 /// Parses a response object, or the `response` of a `response.completed` event (what the

@@ -257,3 +257,43 @@ fn malformed_and_misshapen_bodies_are_typed_errors() {
         );
     }
 }
+
+#[test]
+fn codex_tool_names_are_shortened_and_restored() {
+    let long = format!("mcp__{}__search_documents", "server".repeat(12));
+    let body = json!({
+        "model": "gpt-5",
+        "messages": [{"role": "user", "content": "go"}],
+        "tools": [{"type": "function", "function": {"name": long, "parameters": {"type": "object"}}}]
+    })
+    .to_string();
+    let req_ctx = RequestContext::new("gpt-5-codex");
+    let upstream: Value = serde_json::from_slice(
+        &translate_request(Format::OpenAiChat, Format::Codex, body.as_bytes(), &req_ctx)
+            .expect("translates"),
+    )
+    .expect("json");
+    assert_eq!(upstream["tools"][0]["name"], "mcp__search_documents");
+
+    let mut resp_ctx = ResponseContext::new("gpt-5");
+    resp_ctx.tool_names =
+        cpa_translate::responses::codex_tool_names(Format::OpenAiChat, body.as_bytes(), &req_ctx)
+            .expect("names");
+    let completed = json!({"type": "response.completed", "response": {
+        "id": "resp_1", "object": "response", "created_at": 1, "status": "completed",
+        "output": [{"type": "function_call", "call_id": "c1", "name": "mcp__search_documents", "arguments": "{}"}]}});
+    let out: Value = serde_json::from_slice(
+        &translate_response(
+            Format::Codex,
+            Format::OpenAiChat,
+            completed.to_string().as_bytes(),
+            &resp_ctx,
+        )
+        .expect("translates"),
+    )
+    .expect("json");
+    assert_eq!(
+        out["choices"][0]["message"]["tool_calls"][0]["function"]["name"],
+        long
+    );
+}

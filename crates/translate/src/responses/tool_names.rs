@@ -137,6 +137,15 @@ mod tests {
     }
 
     #[test]
+    fn reverse_map_lists_only_renamed_tools() {
+        let long = format!("{}_tool", "x".repeat(70));
+        let map = ToolNameMap::new(["short", long.as_str()]);
+        let reverse = map.reverse();
+        assert_eq!(reverse.len(), 1);
+        assert_eq!(reverse.get(&map.shorten(&long)), Some(&long));
+    }
+
+    #[test]
     fn multibyte_names_are_cut_on_char_boundaries() {
         let name = "é".repeat(40);
         let map = ToolNameMap::new([name.as_str()]);
