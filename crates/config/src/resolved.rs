@@ -234,6 +234,29 @@ impl Config {
             .map(|loaded| loaded.config)
     }
 
+    /// Creates `auth-dir` if it does not exist (mode 0755 on Unix), as the original
+    /// does at service start. Fails when the path exists and is not a directory.
+    pub fn ensure_auth_dir(&self) -> Result<(), crate::ConfigError> {
+        let dir = &self.auth_dir;
+        let fail = |source: std::io::Error| crate::ConfigError::Write {
+            file: dir.clone(),
+            source,
+        };
+        match std::fs::metadata(dir) {
+            Ok(meta) if meta.is_dir() => Ok(()),
+            Ok(_) => Err(fail(std::io::Error::other(
+                "auth-dir exists and is not a directory",
+            ))),
+            Err(_) => {
+                let mut builder = std::fs::DirBuilder::new();
+                builder.recursive(true);
+                #[cfg(unix)]
+                std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o755);
+                builder.create(dir).map_err(fail)
+            }
+        }
+    }
+
     /// Whether `plaintext` is a valid management key: it matches the bcrypt hash of
     /// `remote-management.secret-key`, or equals `MANAGEMENT_PASSWORD` (compared in
     /// constant time).

@@ -3,7 +3,8 @@
 //! * The config file's **parent directory** is watched (non-recursively) and events
 //!   are filtered by file name, so editors that save by renaming a temp file over
 //!   the original keep working (upstream watched the inode and lost the watch).
-//! * `auth-dir` is watched non-recursively; only `*.json` names count.
+//! * `auth-dir` is watched non-recursively; only `*.json` names count. It is created
+//!   (mode 0755) when missing, as the original does at service start.
 //! * Events are debounced (150 ms after the last one). A config reload reads the
 //!   file, ignores empty content, skips content whose SHA-256 equals the live
 //!   config's, then loads and validates; on failure the old config keeps serving
@@ -202,6 +203,9 @@ impl State {
         self.auth_hashes.clear();
         if dir.as_os_str().is_empty() {
             return;
+        }
+        if let Err(err) = self.handle.current().ensure_auth_dir() {
+            tracing::warn!(dir = %dir.display(), error = %err, "cannot create auth-dir");
         }
         // Remember current files so identical rewrites are not reported as changes.
         if let Ok(entries) = std::fs::read_dir(&dir) {

@@ -163,3 +163,18 @@ async fn stored_config_from_another_writer_is_not_reloaded_again() {
     let extra = timeout(Duration::from_millis(600), events.recv()).await;
     assert!(extra.is_err(), "no second reload, got {extra:?}");
 }
+
+#[tokio::test]
+async fn missing_auth_dir_is_created_and_watched() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let auth = dir.path().join("new/auths");
+    let handle = start(dir.path(), &format!("auth-dir: {}\n", auth.display()));
+    let mut events = handle.events();
+    let _guard = watch(handle.clone()).expect("watch");
+    assert!(auth.is_dir(), "auth-dir created");
+    std::fs::write(auth.join("a.json"), "{}").expect("cred");
+    match next_event(&mut events).await {
+        ConfigEvent::AuthFileChanged(path) => assert!(path.ends_with("a.json")),
+        other => panic!("expected AuthFileChanged, got {other:?}"),
+    }
+}
