@@ -5,7 +5,7 @@
 //!   base `https://generativelanguage.googleapis.com` unless `base-url` is set.
 //! * Auth: `x-goog-api-key: <key>`; custom `headers:` last. No impersonation headers.
 //! * Quirks: the upstream model goes in the URL *and* in a top-level `model` field;
-//!   `session_id` is removed; see [`crate::google`] for the shared rules.
+//!   `session_id` is removed; see the private `google` module for the shared rules.
 //! * Errors: Google error JSON; 429 `RetryInfo`/quota hints are parsed for every
 //!   provider (the reference skipped them here).
 

@@ -1,6 +1,6 @@
 //! The executor table (lifecycle step 6 entry point): one line per provider.
 //!
-//! Adding a provider = one module plus one line in [`TABLE`]. All executors share one
+//! Adding a provider = one module plus one line in `TABLE`. All executors share one
 //! [`HttpClients`], so connection pools and proxy clients are reused across providers.
 
 use std::collections::HashMap;

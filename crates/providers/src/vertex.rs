@@ -8,7 +8,7 @@
 //!   `Authorization: Bearer <token>` from the JWT exchange in [`service_account`], cached
 //!   (the reference minted one per request).
 //! * Methods, query (`?alt=sse` / `?$alt=`), body rules and count tokens are the Gemini
-//!   ones, see [`crate::google`]; custom `headers:` last. Streams are not usage-filtered
+//!   ones (private `google` module); custom `headers:` last. Streams are not usage-filtered
 //!   and the **last** usage is recorded (the reference recorded the first).
 
 pub mod service_account;
