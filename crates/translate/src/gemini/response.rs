@@ -7,6 +7,7 @@
 //! | `MAX_TOKENS` | `MaxTokens` |
 //! | `SAFETY`, `RECITATION`, `BLOCKLIST`, `PROHIBITED_CONTENT`, `SPII`, `IMAGE_SAFETY` | `ContentFilter` |
 //! | anything else | `Other(raw)` |
+//! | no candidate, `promptFeedback.blockReason` set | `ContentFilter` |
 //!
 //! Usage: IR `input_tokens` = `promptTokenCount` (includes cached), `cache_read_tokens` =
 //! `cachedContentTokenCount`, `output_tokens` = `candidatesTokenCount + thoughtsTokenCount`,
@@ -38,8 +39,11 @@ pub fn to_ir(resp: GenerateContentResponse, origin: Format, id_seed: u64) -> ir:
         usage: resp.usage_metadata.as_ref().map(usage_to_ir),
         ..ir::Response::default()
     };
+    let is_blocked = is_prompt_blocked(resp.prompt_feedback.as_ref());
     let candidate = resp.candidates.into_iter().next().unwrap_or_default();
-    let finish = candidate.finish_reason;
+    let finish = candidate
+        .finish_reason
+        .or_else(|| is_blocked.then(|| "SAFETY".to_owned()));
     for part in candidate.content.map(|c| c.parts).unwrap_or_default() {
         push_part(&mut out.content, part, origin, &mut ids);
     }
@@ -100,6 +104,14 @@ pub(super) fn tool_call(call: FunctionCall, ids: &mut IdGenerator) -> ToolCall {
             .as_ref()
             .map_or_else(|| ToolArguments("{}".into()), ToolArguments::from_value),
     }
+}
+
+/// Whether `promptFeedback` says the prompt was blocked (no candidates follow).
+pub(super) fn is_prompt_blocked(feedback: Option<&Value>) -> bool {
+    feedback
+        .and_then(|f| f.get("blockReason"))
+        .and_then(Value::as_str)
+        .is_some_and(|r| !r.is_empty() && r != "BLOCK_REASON_UNSPECIFIED")
 }
 
 /// Gemini `finishReason` → IR (see the table in the module docs).

@@ -18,7 +18,7 @@ use crate::codec::StreamDecoder;
 use crate::error::{TranslateError, parse};
 use crate::ids::IdGenerator;
 
-use super::response::{stop_to_ir, tool_call, usage_to_ir};
+use super::response::{is_prompt_blocked, stop_to_ir, tool_call, usage_to_ir};
 use super::time::parse_rfc3339;
 
 /// The kind of the block currently open.
@@ -68,7 +68,11 @@ impl GeminiStreamDecoder {
             });
         }
         let usage = chunk.usage_metadata.as_ref().map(usage_to_ir);
-        let candidate = chunk.candidates.into_iter().next().unwrap_or_default();
+        let is_blocked = is_prompt_blocked(chunk.prompt_feedback.as_ref());
+        let mut candidate = chunk.candidates.into_iter().next().unwrap_or_default();
+        if is_blocked && candidate.finish_reason.is_none() {
+            candidate.finish_reason = Some("SAFETY".into());
+        }
         for part in candidate.content.map(|c| c.parts).unwrap_or_default() {
             self.on_part(part, out);
         }
