@@ -1,7 +1,7 @@
 """Pytest fixtures that start the mock upstream as a separate process.
 
-The binary comes from ``CPA_BIN`` (``$CPA_BIN mock-upstream --port 0``); without it the
-``cpa-mock`` example is built with cargo and run instead. The port is read from the first
+The binary comes from ``CPA_MOCK_BIN`` or ``CPA_BIN`` (``$CPA_BIN mock-upstream --port 0``);
+without either the ``cpa-mock`` example is built with cargo and run instead. The port is read from the first
 stdout line, ``mock-upstream listening on http://<addr>``. The fixtures never touch the
 network beyond 127.0.0.1.
 """
@@ -23,7 +23,8 @@ PREFIX = "mock-upstream listening on "
 
 
 def _mock_command() -> list[str]:
-    binary = os.environ.get("CPA_BIN")
+    # CPA_MOCK_BIN lets a run pair one proxy build with another mock build.
+    binary = os.environ.get("CPA_MOCK_BIN") or os.environ.get("CPA_BIN")
     if binary:
         return [binary, "mock-upstream", "--port", "0"]
     target = os.environ.get("CARGO_TARGET_DIR", str(REPO / "target"))
