@@ -5,7 +5,8 @@
 //! 3. validate (errors stop here; unknown keys become warnings);
 //! 4. hash a plaintext management secret (bcrypt, cost 10);
 //! 5. migrate legacy keys;
-//! 6. write the hash / migration back through the comment-preserving writer;
+//! 6. write the hash / migration back through the comment-preserving writer (a
+//!    failed write is a warning, not an error);
 //! 7. resolve defaults and normalisations into [`Config`].
 //!
 //! Loading never logs; the caller logs the returned warnings.
@@ -93,19 +94,14 @@ pub fn load_with(path: &Path, opts: &LoadOptions) -> Result<Loaded, ConfigError>
     let mut final_text = text;
     let is_writable = !opts.is_read_only && !opts.env.deploy_cloud;
     if is_writable && (staged.new_hash.is_some() || staged.is_migrated) {
+        // A read-only file (a Kubernetes ConfigMap, a read-only bind mount) must not
+        // stop the server: the migrated/hashed config is used from memory and the
+        // write is retried on the next load. Upstream fails the load for migrations.
         match write_back(path, &final_text, &staged, opts) {
             Ok(text) => final_text = text,
-            Err(err) if staged.is_migrated => {
-                return Err(ConfigError::Write {
-                    file: path.to_path_buf(),
-                    source: std::io::Error::other(format!(
-                        "failed to persist migrated legacy config: {err}"
-                    )),
-                });
-            }
             Err(err) => warnings.push(Warning::new(
-                "remote-management.secret-key",
-                format!("hashed in memory but not written back: {err}"),
+                ".",
+                format!("config normalised in memory but not written back: {err}"),
             )),
         }
     }

@@ -53,7 +53,7 @@ fn crash_during_secret_write_back_keeps_old_file_and_loads() {
         loaded
             .warnings
             .iter()
-            .any(|w| w.path == "remote-management.secret-key")
+            .any(|w| w.message.contains("not written back"))
     );
     assert_eq!(std::fs::read_to_string(&path).expect("read"), ORIGINAL);
 }
@@ -168,4 +168,26 @@ fn busy_rename_falls_back_to_in_place_write() {
     };
     assert!(save_file(&path, b"port: 3\n", &opts).is_err());
     assert_eq!(std::fs::read_to_string(&path).expect("read"), "port: 1\n");
+}
+
+#[cfg(unix)]
+#[test]
+fn read_only_file_with_legacy_keys_still_loads() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("config.yaml");
+    let text = "generative-language-api-key: [g1]\n";
+    std::fs::write(&path, text).expect("write");
+    let opts = LoadOptions {
+        save: crash_at(SavePhase::TempWritten),
+        ..LoadOptions::default()
+    };
+    let loaded = load_with(&path, &opts).expect("loads from memory");
+    assert_eq!(loaded.config.gemini_api_keys.len(), 1);
+    assert!(
+        loaded
+            .warnings
+            .iter()
+            .any(|w| w.message.contains("not written back"))
+    );
+    assert_eq!(std::fs::read_to_string(&path).expect("read"), text);
 }
