@@ -1,0 +1,216 @@
+//! The real binary, as a user runs it: start-up with a missing or invalid config, the
+//! exposure guard, graceful shutdown with a stream in flight, and TLS.
+
+#![allow(clippy::expect_used, clippy::unwrap_used, reason = "test code")]
+
+use std::io::{BufRead, BufReader, Read};
+use std::net::TcpListener;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_cli-proxy-api");
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("addr")
+        .port()
+}
+
+fn spawn(dir: &Path, args: &[&str]) -> Child {
+    Command::new(BIN)
+        .args(args)
+        .current_dir(dir)
+        .env("HOME", dir)
+        .env_remove("MANAGEMENT_PASSWORD")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn binary")
+}
+
+fn wait_until_up(url: &str) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while Instant::now() < deadline {
+        if reqwest::blocking::get(url).is_ok_and(|r| r.status().is_success()) {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    panic!("server at {url} did not come up");
+}
+
+fn terminate(child: &mut Child) -> std::process::ExitStatus {
+    Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            return status;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "server did not exit after SIGTERM"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+fn stderr_of(mut child: Child) -> String {
+    let mut text = String::new();
+    if let Some(mut err) = child.stderr.take() {
+        err.read_to_string(&mut text).ok();
+    }
+    text
+}
+
+#[test]
+fn missing_config_is_written_from_the_example_and_served() {
+    let dir = tempfile::tempdir().unwrap();
+    // The example listens on 8317; use a copy with a free port so tests can run in parallel.
+    let port = free_port();
+    let example = cpa_config::EXAMPLE_CONFIG.replace("port: 8317", &format!("port: {port}"));
+    assert_ne!(
+        example,
+        cpa_config::EXAMPLE_CONFIG,
+        "the example sets port 8317"
+    );
+    let mut child = spawn(dir.path(), &["--config", "fresh.yaml"]);
+    // The binary writes the real example; it would listen on 8317, which may be taken, so
+    // only check that the file appears with the embedded content, then stop it.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !dir.path().join("fresh.yaml").exists() {
+        assert!(Instant::now() < deadline, "example config was not written");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    std::thread::sleep(Duration::from_millis(200));
+    let written = std::fs::read_to_string(dir.path().join("fresh.yaml")).unwrap();
+    assert_eq!(written, cpa_config::EXAMPLE_CONFIG);
+    terminate(&mut child);
+
+    std::fs::write(dir.path().join("config.yaml"), example).unwrap();
+    let mut child = spawn(dir.path(), &[]);
+    wait_until_up(&format!("http://127.0.0.1:{port}/"));
+    let status = terminate(&mut child);
+    assert!(status.success(), "exit status {status:?}");
+}
+
+#[test]
+fn invalid_config_exits_non_zero_naming_the_key() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("config.yaml"),
+        "port: 1\nclaude-api-key:\n  - api-key: a\n  - api-key: b\n    base-url: not a url\n",
+    )
+    .unwrap();
+    let output = Command::new(BIN)
+        .current_dir(dir.path())
+        .env("HOME", dir.path())
+        .output()
+        .expect("run");
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("claude-api-key[1].base-url"), "{stderr}");
+    assert!(stderr.contains("not a URL"), "{stderr}");
+}
+
+#[test]
+fn open_network_without_keys_is_refused_unless_allowed() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    std::fs::write(
+        dir.path().join("config.yaml"),
+        format!("host: \"0.0.0.0\"\nport: {port}\n"),
+    )
+    .unwrap();
+    let output = Command::new(BIN)
+        .current_dir(dir.path())
+        .env("HOME", dir.path())
+        .output()
+        .expect("run");
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("--allow-unauthenticated-network"),
+        "{stderr}"
+    );
+
+    let mut child = spawn(dir.path(), &["--allow-unauthenticated-network"]);
+    wait_until_up(&format!("http://127.0.0.1:{port}/"));
+    assert!(terminate(&mut child).success());
+}
+
+#[test]
+fn sigterm_lets_an_in_flight_stream_finish() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut mock = spawn(dir.path(), &["mock-upstream", "--port", "0"]);
+    let mut line = String::new();
+    BufReader::new(mock.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let mock_url = line.trim().rsplit(' ').next().unwrap().to_owned();
+    let port = free_port();
+    std::fs::write(
+        dir.path().join("config.yaml"),
+        format!(
+            "host: 127.0.0.1\nport: {port}\nclaude-api-key:\n  - api-key: k\n    base-url: \"{mock_url}\"\n    models: [{{name: claude-slow-stream-300, alias: slowmodel}}]\n"
+        ),
+    )
+    .unwrap();
+    let mut child = spawn(dir.path(), &[]);
+    wait_until_up(&format!("http://127.0.0.1:{port}/"));
+
+    let request = std::thread::spawn(move || {
+        let response = reqwest::blocking::Client::new()
+            .post(format!("http://127.0.0.1:{port}/v1/messages"))
+            .body(r#"{"model":"slowmodel","max_tokens":50,"stream":true,"messages":[{"role":"user","content":"one two three four five"}]}"#)
+            .send()
+            .expect("send");
+        response.text().expect("body")
+    });
+    std::thread::sleep(Duration::from_millis(600));
+    let signalled = Instant::now();
+    let status = terminate(&mut child);
+    let body = request.join().unwrap();
+    assert!(
+        signalled.elapsed() > Duration::from_millis(500),
+        "the stream should still have been running when SIGTERM arrived"
+    );
+    assert!(status.success(), "exit {status:?}");
+    assert!(body.contains("message_stop"), "stream was cut: {body}");
+    terminate(&mut mock);
+    let _ = stderr_of(child);
+}
+
+#[test]
+fn tls_serves_https_with_the_configured_certificate() {
+    let dir = tempfile::tempdir().unwrap();
+    let cert = rcgen::generate_simple_self_signed(vec!["localhost".to_owned()]).unwrap();
+    std::fs::write(dir.path().join("cert.pem"), cert.cert.pem()).unwrap();
+    std::fs::write(dir.path().join("key.pem"), cert.key_pair.serialize_pem()).unwrap();
+    let port = free_port();
+    std::fs::write(
+        dir.path().join("config.yaml"),
+        format!("host: 127.0.0.1\nport: {port}\ntls:\n  enable: true\n  cert: cert.pem\n  key: key.pem\n"),
+    )
+    .unwrap();
+    let mut child = spawn(dir.path(), &[]);
+    let client = reqwest::blocking::Client::builder()
+        .add_root_certificate(reqwest::Certificate::from_pem(cert.cert.pem().as_bytes()).unwrap())
+        .build()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let body = loop {
+        match client.get(format!("https://localhost:{port}/")).send() {
+            Ok(response) => break response.text().unwrap(),
+            Err(_) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(50)),
+            Err(err) => panic!("https never came up: {err}; stderr: {}", stderr_of(child)),
+        }
+    };
+    assert!(body.contains("CLI Proxy API Server"), "{body}");
+    assert!(terminate(&mut child).success());
+}
