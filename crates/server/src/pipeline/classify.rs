@@ -6,8 +6,6 @@
 //! format family (an Anthropic error reaches an Anthropic client unchanged); otherwise the
 //! upstream message is re-wrapped in the client's error shape with the upstream status.
 
-use std::time::{Duration, SystemTime};
-
 use cpa_protocol::Format;
 use cpa_providers::UpstreamError;
 use cpa_router::resolve::Resolution;
@@ -43,44 +41,7 @@ pub fn translate_failure(err: TranslateError) -> Failure {
 
 /// Classifies an upstream error.
 pub fn upstream_failure(err: &UpstreamError, client: Format, upstream: Format) -> Failure {
-    Failure::new(disposition(err), client_error(err, client, upstream))
-}
-
-/// The one mapping from provider classification to router disposition.
-pub fn disposition(err: &UpstreamError) -> Disposition {
-    match err {
-        UpstreamError::Unauthorized { status, .. } => Disposition::DisableCredential {
-            reason: if *status == StatusCode::FORBIDDEN {
-                "forbidden"
-            } else {
-                "unauthorized"
-            }
-            .to_owned(),
-        },
-        UpstreamError::QuotaExhausted { status, .. } if *status == StatusCode::PAYMENT_REQUIRED => {
-            Disposition::DisableCredential {
-                reason: "payment_required".to_owned(),
-            }
-        }
-        UpstreamError::RateLimited { retry_after, .. } => Disposition::CoolDown {
-            retry_after: *retry_after,
-        },
-        UpstreamError::QuotaExhausted { resets_at, .. } => Disposition::CoolDown {
-            retry_after: resets_at.map(|at| {
-                at.duration_since(SystemTime::now())
-                    .unwrap_or(Duration::ZERO)
-            }),
-        },
-        UpstreamError::Status { status, .. } => Disposition::from_status(status.as_u16(), None),
-        UpstreamError::Transport(_) | UpstreamError::Timeout | UpstreamError::Stream(_) => {
-            Disposition::transport()
-        }
-        UpstreamError::Cancelled => Disposition::Cancelled,
-        UpstreamError::Credential(_) => Disposition::DisableCredential {
-            reason: "credential_unusable".to_owned(),
-        },
-        UpstreamError::Unsupported(_) => Disposition::Fail,
-    }
+    Failure::new(err.disposition(), client_error(err, client, upstream))
 }
 
 fn client_error(err: &UpstreamError, client: Format, upstream: Format) -> ApiError {

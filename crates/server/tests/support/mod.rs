@@ -1,7 +1,12 @@
 //! Test harness: builds the real application from a YAML config and serves it on
 //! `127.0.0.1:0`.
 
-#![allow(dead_code, clippy::expect_used, clippy::unwrap_used, reason = "test support code")]
+#![allow(
+    dead_code,
+    clippy::expect_used,
+    clippy::unwrap_used,
+    reason = "test support code"
+)]
 
 use std::net::SocketAddr;
 use std::sync::Arc;
