@@ -1,7 +1,12 @@
 //! The real binary, as a user runs it: start-up with a missing or invalid config, the
 //! exposure guard, graceful shutdown with a stream in flight, and TLS.
 
-#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic, reason = "test code")]
+#![allow(
+    clippy::expect_used,
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "test code"
+)]
 
 use std::io::{BufRead, BufReader, Read};
 use std::net::TcpListener;
