@@ -32,7 +32,10 @@ use crate::codec::{FormatCodec, StreamDecoder, StreamEncoder};
 use crate::context::{RequestContext, ResponseContext};
 use crate::error::{TranslateError, parse, to_vec};
 
-pub use envelope::{cli_to_gemini_request, gemini_to_antigravity_request, gemini_to_cli_request};
+pub use envelope::{
+    cli_response_to_gemini, cli_to_gemini_request, gemini_response_to_cli,
+    gemini_to_antigravity_request, gemini_to_cli_request,
+};
 pub use request_from_ir::{EncodeOptions, default_safety_settings};
 pub use stream_decode::GeminiStreamDecoder;
 pub use stream_encode::GeminiStreamEncoder;

@@ -14,7 +14,7 @@ use serde_json::Map;
 use cpa_protocol::gemini::{CliRequest, GenerateContentRequest, GenerationConfig};
 
 use crate::error::{parse, to_vec};
-use crate::raw_edit::{Edit, edit_top_level, scan_object};
+use crate::raw_edit::{Edit, edit_top_level, find_member, scan_object};
 use crate::reasoning;
 
 use super::fixups::{
@@ -107,6 +107,27 @@ pub fn cli_to_gemini_request(body: &[u8], ctx: &RequestContext) -> Result<Vec<u8
     to_vec(&req)
 }
 
+/// Gemini CLI / Antigravity response (or one stream chunk) → plain Gemini, byte-exact:
+/// the `response` member (the whole body when there is none). Ready for a same-family
+/// response path that skips the IR (keeps `groundingMetadata`, `safetyRatings`, …).
+pub fn cli_response_to_gemini(body: &[u8]) -> Result<Vec<u8>, TranslateError> {
+    match find_member(body, "response")? {
+        Some(inner) => Ok(body[inner.value].to_vec()),
+        None => Ok(body.to_vec()),
+    }
+}
+
+/// Plain Gemini response (or one stream chunk) → Gemini CLI envelope, byte-exact:
+/// `{"response":<body>}`.
+pub fn gemini_response_to_cli(body: &[u8]) -> Result<Vec<u8>, TranslateError> {
+    scan_object(body)?;
+    let mut out = Vec::with_capacity(body.len() + 13);
+    out.extend_from_slice(b"{\"response\":");
+    out.extend_from_slice(body.trim_ascii());
+    out.push(b'}');
+    Ok(out)
+}
+
 fn fix_contents(req: &mut GenerateContentRequest, policy: SignaturePolicy, ctx: &RequestContext) {
     apply_reasoning_override(req, ctx);
     regroup_function_responses(&mut req.contents);
@@ -156,6 +177,22 @@ mod tests {
         let body = br#"{"model":"m","project":"p","request":{"contents":[],"safetySettings":[]}}"#;
         let out = json(&cli_to_gemini_request(body, &ctx()).expect("unwraps"));
         assert_eq!(out, json!({"safetySettings":[],"model":"gemini-2.5-pro"}));
+    }
+
+    #[test]
+    fn responses_unwrap_and_wrap_byte_exactly() {
+        let cli = br#"{"response":{"candidates":[],"groundingMetadata":{"x":1}},"traceId":"t"}"#;
+        let plain = cli_response_to_gemini(cli).expect("unwraps");
+        assert_eq!(
+            plain,
+            br#"{"candidates":[],"groundingMetadata":{"x":1}}"#.to_vec()
+        );
+        let wrapped = gemini_response_to_cli(&plain).expect("wraps");
+        assert_eq!(
+            wrapped,
+            br#"{"response":{"candidates":[],"groundingMetadata":{"x":1}}}"#.to_vec()
+        );
+        assert!(gemini_response_to_cli(b"[1]").is_err());
     }
 
     #[test]
