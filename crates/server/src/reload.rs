@@ -62,11 +62,16 @@ pub fn spawn(
                     let config = snapshots.borrow_and_update().clone();
                     let _ = apply(&state, &logging, config, allow_open);
                 }
-                event = events.recv() => {
-                    if let Ok(cpa_config::ConfigEvent::ReloadFailed { error }) = event {
+                event = events.recv() => match event {
+                    Ok(cpa_config::ConfigEvent::ReloadFailed { error }) => {
                         tracing::warn!(%error, "config reload failed; the previous config keeps serving");
                     }
-                }
+                    Ok(cpa_config::ConfigEvent::AuthFileChanged(path) | cpa_config::ConfigEvent::AuthFileRemoved(path)) => {
+                        tracing::info!(file = %path.display(), "auth file changed; reloading credentials");
+                        state.upstreams().reload(&state.runtime().config);
+                    }
+                    _ => {}
+                },
                 () = shutdown.wait() => return,
             }
         }

@@ -8,6 +8,7 @@
 //!
 //! Must not: choose credentials or retry (that is `cpa_router` driven by `pipeline`).
 
+mod auth_files;
 mod credentials;
 
 use std::collections::HashMap;

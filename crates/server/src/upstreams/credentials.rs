@@ -23,12 +23,20 @@ pub struct CredentialTable {
 }
 
 /// Builds the credential table of `config`.
+/// Builds the credential table of `config`: its API-key sections, then the auth files of
+/// `auth-dir` this build can serve.
 pub fn build_credentials(config: &Config) -> CredentialTable {
-    let built = from_config(config);
+    let mut built = from_config(config);
     let mut credentials = HashMap::with_capacity(built.sources.len());
     for (id, source) in &built.sources {
         if let Some(credential) = transport(config, id, *source) {
             credentials.insert(id.clone(), credential);
+        }
+    }
+    for file in super::auth_files::scan(&config.auth_dir, &config.oauth_excluded_models) {
+        for spec in file.specs {
+            credentials.insert(spec.id.clone(), file.credential.clone());
+            built.set.credentials.push(spec);
         }
     }
     CredentialTable {
