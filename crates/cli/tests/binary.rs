@@ -219,3 +219,59 @@ fn tls_serves_https_with_the_configured_certificate() {
     assert!(body.contains("CLI Proxy API Server"), "{body}");
     assert!(terminate(&mut child).success());
 }
+
+#[test]
+fn keep_alive_needs_the_password_and_its_absence_stops_the_server() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    std::fs::write(
+        dir.path().join("config.yaml"),
+        format!("host: 127.0.0.1\nport: {port}\n"),
+    )
+    .unwrap();
+    let mut child = spawn(dir.path(), &["--password", "launcher-secret"]);
+    wait_until_up(&format!("http://127.0.0.1:{port}/"));
+    let client = reqwest::blocking::Client::new();
+    let url = format!("http://127.0.0.1:{port}/keep-alive");
+    let wrong = client.get(&url).bearer_auth("nope").send().unwrap();
+    assert_eq!(wrong.status(), 401);
+    let right = client
+        .get(&url)
+        .header("x-local-password", "launcher-secret")
+        .send()
+        .unwrap();
+    assert_eq!(right.status(), 200);
+    let last_call = Instant::now();
+    let deadline = last_call + Duration::from_secs(25);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "server kept running without keep-alive calls"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert!(status.success(), "{status:?}");
+    assert!(
+        last_call.elapsed() >= Duration::from_secs(9),
+        "stopped too early"
+    );
+}
+
+#[test]
+fn keep_alive_route_is_absent_without_a_password() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    std::fs::write(
+        dir.path().join("config.yaml"),
+        format!("host: 127.0.0.1\nport: {port}\n"),
+    )
+    .unwrap();
+    let mut child = spawn(dir.path(), &[]);
+    wait_until_up(&format!("http://127.0.0.1:{port}/"));
+    let response = reqwest::blocking::get(format!("http://127.0.0.1:{port}/keep-alive")).unwrap();
+    assert_eq!(response.status(), 404);
+    assert!(terminate(&mut child).success());
+}
