@@ -275,3 +275,58 @@ fn keep_alive_route_is_absent_without_a_password() {
     assert_eq!(response.status(), 404);
     assert!(terminate(&mut child).success());
 }
+
+#[test]
+fn debug_switches_the_log_level_live() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let config = dir.path().join("config.yaml");
+    std::fs::write(
+        &config,
+        format!("host: 127.0.0.1\nport: {port}\ndebug: false\n"),
+    )
+    .unwrap();
+    let log = std::fs::File::create(dir.path().join("out.log")).unwrap();
+    let mut child = Command::new(BIN)
+        .current_dir(dir.path())
+        .env("HOME", dir.path())
+        .env_remove("RUST_LOG")
+        .stdout(log)
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    wait_until_up(&format!("http://127.0.0.1:{port}/"));
+    let ask = || {
+        reqwest::blocking::Client::new()
+            .post(format!("http://127.0.0.1:{port}/v1/chat/completions"))
+            .body(r#"{"model":"no-such-model","messages":[]}"#)
+            .send()
+            .unwrap()
+    };
+    ask();
+    let before = std::fs::read_to_string(dir.path().join("out.log")).unwrap();
+    assert!(
+        !before.contains("model resolved"),
+        "debug line before debug was on"
+    );
+
+    std::fs::write(
+        &config,
+        format!("host: 127.0.0.1\nport: {port}\ndebug: true\n"),
+    )
+    .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        std::thread::sleep(Duration::from_millis(200));
+        ask();
+        let text = std::fs::read_to_string(dir.path().join("out.log")).unwrap();
+        if text.contains("log level changed") && text.contains("DEBUG") {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "debug never took effect:\n{text}"
+        );
+    }
+    assert!(terminate(&mut child).success());
+}

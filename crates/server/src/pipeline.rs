@@ -77,9 +77,16 @@ pub async fn run(
 ) -> Result<Outcome, ApiError> {
     let upstreams = state.upstreams();
     let pool = upstreams.pool();
+    tracing::debug!(model = %call.model, client = call.format.as_str(), "resolving model");
     let resolution = pool
         .resolve(&call.model)
         .map_err(|err| ApiError::new(ErrorKind::InvalidRequest, err.to_string()))?;
+    tracing::debug!(
+        requested = %resolution.requested,
+        route_model = %resolution.route_model,
+        candidates = resolution.candidates.len(),
+        "model resolved"
+    );
     let mut attempts = Attempts::new(pool.retry_policy());
     let mut last_error: Option<ApiError> = None;
     let mut exhausted = None;

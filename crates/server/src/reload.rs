@@ -36,7 +36,7 @@ pub fn apply(
     }
     logging.apply(&log_settings(&config));
     state.swap_runtime(Runtime::build(config));
-    tracing::info!("config reloaded");
+    tracing::debug!("runtime rebuilt from the new config");
     Ok(())
 }
 
