@@ -89,7 +89,14 @@ async fn invalid_json_is_rejected_but_recorded() {
 #[tokio::test]
 async fn json_is_compressed_when_asked_and_sse_never() {
     let mock = mock().await;
-    let client = reqwest::Client::new();
+    let client = reqwest::Client::builder()
+        // Other workspace crates enable reqwest's decompression; see the raw bytes here.
+        .no_gzip()
+        .no_brotli()
+        .no_zstd()
+        .no_deflate()
+        .build()
+        .unwrap();
     let body = json!({"model": "gpt-4o", "messages": [{"role": "user", "content": "squeeze me"}]});
     let plain = client
         .post(format!("{}/v1/chat/completions", mock.base_url()))
