@@ -71,7 +71,23 @@ pub fn from_json_error(err: &serde_json::Error, path: &str) -> TranslateError {
 }
 
 /// Deserialises `T` from bytes, reporting the JSON path of shape errors.
+///
+/// The common (valid) case runs plain serde_json; only a failing body is parsed a second
+/// time with path tracking, which costs ~2x and is not worth paying on every request.
 pub fn parse<'de, T: serde::Deserialize<'de>>(body: &'de [u8]) -> Result<T, TranslateError> {
+    match serde_json::from_slice(body) {
+        Ok(value) => Ok(value),
+        Err(err) => match err.classify() {
+            serde_json::error::Category::Data => Err(parse_with_path::<T>(body)
+                .err()
+                .unwrap_or_else(|| from_json_error(&err, "."))),
+            _ => Err(from_json_error(&err, ".")),
+        },
+    }
+}
+
+/// Slow path of [`parse`]: the same parse with JSON-path tracking for the error message.
+fn parse_with_path<'de, T: serde::Deserialize<'de>>(body: &'de [u8]) -> Result<T, TranslateError> {
     let mut de = serde_json::Deserializer::from_slice(body);
     let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = e.path().to_string();

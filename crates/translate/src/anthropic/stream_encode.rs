@@ -10,6 +10,7 @@
 
 use std::collections::BTreeMap;
 
+use serde::Serialize;
 use serde_json::{Value, json};
 
 use cpa_protocol::SseEvent;
@@ -36,6 +37,25 @@ pub(super) struct EventEncoder {
     has_tool_calls: bool,
     delta_sent: bool,
     done: bool,
+}
+
+/// `content_block_delta` payload.
+#[derive(Serialize)]
+struct BlockDelta<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    index: u32,
+    delta: DeltaBody<'a>,
+}
+
+/// The `delta` object of `content_block_delta`.
+#[derive(Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+enum DeltaBody<'a> {
+    TextDelta { text: &'a str },
+    ThinkingDelta { thinking: &'a str },
+    SignatureDelta { signature: &'a str },
+    InputJsonDelta { partial_json: &'a str },
 }
 
 /// A buffered block.
@@ -108,21 +128,26 @@ impl EventEncoder {
     }
 
     fn delta(&self, client_index: u32, event: &StreamEvent, out: &mut Vec<SseEvent>) {
+        // Typed, borrowed serialisation: this is the per-token hot path.
         let delta = match event {
-            StreamEvent::TextDelta { text, .. } => json!({"type": "text_delta", "text": text}),
-            StreamEvent::ThinkingDelta { text, .. } => {
-                json!({"type": "thinking_delta", "thinking": text})
-            }
+            StreamEvent::TextDelta { text, .. } => DeltaBody::TextDelta { text },
+            StreamEvent::ThinkingDelta { text, .. } => DeltaBody::ThinkingDelta { thinking: text },
             StreamEvent::SignatureDelta { signature, .. } => {
-                json!({"type": "signature_delta", "signature": signature})
+                DeltaBody::SignatureDelta { signature }
             }
             StreamEvent::ToolArgsDelta { json, .. } => {
-                json!({"type": "input_json_delta", "partial_json": json})
+                DeltaBody::InputJsonDelta { partial_json: json }
             }
             _ => return,
         };
-        let data = json!({"type": "content_block_delta", "index": client_index, "delta": delta});
-        Self::push(out, "content_block_delta", &data);
+        let data = BlockDelta {
+            kind: "content_block_delta",
+            index: client_index,
+            delta,
+        };
+        if let Ok(text) = serde_json::to_string(&data) {
+            out.push(SseEvent::named("content_block_delta", text));
+        }
     }
 
     fn close_live(&mut self, out: &mut Vec<SseEvent>) {
