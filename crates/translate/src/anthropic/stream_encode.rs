@@ -50,12 +50,16 @@ struct BlockDelta<'a> {
 
 /// The `delta` object of `content_block_delta`.
 #[derive(Serialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(tag = "type")]
 enum DeltaBody<'a> {
-    TextDelta { text: &'a str },
-    ThinkingDelta { thinking: &'a str },
-    SignatureDelta { signature: &'a str },
-    InputJsonDelta { partial_json: &'a str },
+    #[serde(rename = "text_delta")]
+    Text { text: &'a str },
+    #[serde(rename = "thinking_delta")]
+    Thinking { thinking: &'a str },
+    #[serde(rename = "signature_delta")]
+    Signature { signature: &'a str },
+    #[serde(rename = "input_json_delta")]
+    InputJson { partial_json: &'a str },
 }
 
 /// A buffered block.
@@ -130,14 +134,10 @@ impl EventEncoder {
     fn delta(&self, client_index: u32, event: &StreamEvent, out: &mut Vec<SseEvent>) {
         // Typed, borrowed serialisation: this is the per-token hot path.
         let delta = match event {
-            StreamEvent::TextDelta { text, .. } => DeltaBody::TextDelta { text },
-            StreamEvent::ThinkingDelta { text, .. } => DeltaBody::ThinkingDelta { thinking: text },
-            StreamEvent::SignatureDelta { signature, .. } => {
-                DeltaBody::SignatureDelta { signature }
-            }
-            StreamEvent::ToolArgsDelta { json, .. } => {
-                DeltaBody::InputJsonDelta { partial_json: json }
-            }
+            StreamEvent::TextDelta { text, .. } => DeltaBody::Text { text },
+            StreamEvent::ThinkingDelta { text, .. } => DeltaBody::Thinking { thinking: text },
+            StreamEvent::SignatureDelta { signature, .. } => DeltaBody::Signature { signature },
+            StreamEvent::ToolArgsDelta { json, .. } => DeltaBody::InputJson { partial_json: json },
             _ => return,
         };
         let data = BlockDelta {
