@@ -1,8 +1,6 @@
 //! Typed translation errors: malformed JSON, wrong shapes with a JSON path, unsupported
 //! pairs. The server turns these into a 400 in the client's format.
 
-#![expect(clippy::panic, reason = "tests fail loudly")]
-
 use cpa_protocol::{Format, SseEvent};
 use cpa_translate::{
     RequestContext, ResponseContext, TranslateError, stream_translator, translate_request,
