@@ -10,6 +10,9 @@
 //! - a registered direct converter ([`registry::direct_request`]);
 //! - otherwise `from` codec decodes into [`cpa_protocol::ir`] and `to` codec encodes.
 //!
+//! Build the response side's context with [`ResponseContext::for_request`] (reads
+//! `include_usage`, the Codex tool-name map and Responses echo fields from the client body).
+//!
 //! Stream contract ([`StreamTranslator`]): feed every upstream SSE event to `on_event`
 //! (including an upstream `data: [DONE]`, which is consumed, never forwarded), call
 //! `finish` once when the upstream closes, and write every returned event in order. For
@@ -32,6 +35,7 @@ pub mod openai_chat;
 pub mod raw_edit;
 pub mod reasoning;
 pub mod registry;
+pub mod response_context;
 pub mod responses;
 pub mod stream;
 
