@@ -192,7 +192,7 @@ fixtures! {
         sampling_and_stop, stream_flag, suffix_budget_override,
         response_text, response_parallel_tools, response_reasoning_usage, response_length,
         stream_text, stream_parallel_tools, stream_reasoning_then_text, stream_usage_late, stream_error,
-        stream_length,
+        stream_length, tool_result_image_and_name,
     ],
     claude__openai => [
         basic_string_system, system_blocks_cache_control, images_base64_and_url, tools_and_choice,
@@ -201,7 +201,7 @@ fixtures! {
         response_text_with_thinking_signature, response_parallel_tools, response_cached_usage,
         response_max_tokens, response_from_sse_transcript,
         stream_text, stream_thinking_signature, stream_parallel_tools, stream_include_usage, stream_error,
-        stream_max_tokens, stream_ping_and_unknown_blocks,
+        stream_max_tokens, response_stop_sequence, tool_choice_none_and_effort_suffix, stream_ping_and_unknown_blocks,
     ],
     claude__claude => [passthrough_keeps_bytes, passthrough_suffix_thinking, response_passthrough, stream_passthrough, count_tokens_passthrough],
     openai__openai => [passthrough_keeps_bytes, passthrough_suffix_effort, response_passthrough, stream_passthrough_done_once],
