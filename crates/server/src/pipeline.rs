@@ -51,8 +51,6 @@ pub struct ClientCall {
     pub action: Action,
     /// Gemini `alt` / `$alt` query value (`None` or `sse` = SSE framing).
     pub alt: Option<String>,
-    /// OpenAI `stream_options.include_usage`.
-    pub include_usage: bool,
     /// Client headers worth forwarding upstream (`anthropic-beta`, `user-agent`, …).
     pub forward_headers: HeaderMap,
     /// The client key that authenticated the request.

@@ -74,7 +74,6 @@ async fn handle(
         is_streaming,
         action,
         alt: None,
-        include_usage: false,
         allows_nonstream_keepalive: true,
     };
     call::execute(

@@ -38,9 +38,6 @@ pub struct Peek {
     /// `stream`, kept raw: routes differ in what counts as "streaming".
     #[serde(default)]
     pub stream: Option<serde_json::Value>,
-    /// OpenAI `stream_options`.
-    #[serde(default)]
-    pub stream_options: Option<StreamOptions>,
     /// Chat `messages` (presence only).
     #[serde(default)]
     pub messages: Option<serde::de::IgnoredAny>,
@@ -60,14 +57,6 @@ impl Peek {
     }
 }
 
-/// OpenAI `stream_options`.
-#[derive(Debug, Default, Deserialize)]
-pub struct StreamOptions {
-    /// Ask for a final usage chunk.
-    #[serde(default)]
-    pub include_usage: bool,
-}
-
 /// What the route decided about the request.
 pub struct Route {
     /// Client format.
@@ -80,8 +69,6 @@ pub struct Route {
     pub action: Action,
     /// Gemini `alt`.
     pub alt: Option<String>,
-    /// OpenAI include_usage.
-    pub include_usage: bool,
     /// Whether `nonstream-keepalive-interval` applies to this route when not streaming
     /// (completions, responses, messages, Gemini generateContent; not chat or counts).
     pub allows_nonstream_keepalive: bool,
@@ -123,7 +110,6 @@ pub async fn execute(
         is_streaming: route.is_streaming,
         action: route.action,
         alt: route.alt,
-        include_usage: route.include_usage,
         forward_headers,
         principal: principal.map(|p| p.0).unwrap_or_default(),
         request_id: request_id.map(|r| r.0).unwrap_or_default(),

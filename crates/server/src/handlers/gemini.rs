@@ -70,7 +70,6 @@ pub async fn model_action(
         is_streaming,
         action,
         alt,
-        include_usage: false,
         allows_nonstream_keepalive: true,
     };
     call::execute(

@@ -114,7 +114,6 @@ async fn handle(
         is_streaming: peek.stream == Some(serde_json::Value::Bool(true)),
         action: Action::Generate,
         alt: None,
-        include_usage: peek.stream_options.is_some_and(|o| o.include_usage),
         allows_nonstream_keepalive: format != Format::OpenAiChat,
     };
     call::execute(

@@ -75,13 +75,15 @@ pub async fn run(
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned),
     };
-    let response_ctx = ResponseContext {
-        client_model: resolution.requested.clone(),
-        include_usage: call.include_usage,
-        created: chrono::Utc::now().timestamp(),
-        id_seed: request_ctx.id_seed,
-        ..ResponseContext::default()
-    };
+    // Echo fields, include_usage and Codex tool-name shortening come from the client body.
+    let response_ctx = ResponseContext::for_request(
+        call.format,
+        target,
+        &call.body,
+        &request_ctx,
+        resolution.requested.clone(),
+        chrono::Utc::now().timestamp(),
+    );
     let mut request = UpstreamRequest {
         model: pick.upstream_model.clone(),
         body: Bytes::new(),
