@@ -192,7 +192,7 @@ fixtures! {
         sampling_and_stop, stream_flag, suffix_budget_override,
         response_text, response_parallel_tools, response_reasoning_usage, response_length,
         stream_text, stream_parallel_tools, stream_reasoning_then_text, stream_usage_late, stream_error,
-        stream_length, tool_result_image_and_name,
+        stream_length, tool_result_image_and_name, stream_parallel_tools_same_index,
     ],
     claude__openai => [
         basic_string_system, system_blocks_cache_control, images_base64_and_url, tools_and_choice,

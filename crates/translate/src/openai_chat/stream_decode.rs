@@ -25,8 +25,8 @@ pub(super) struct ChunkDecoder {
     next_index: u32,
     /// Open text or thinking block: (index, is_thinking).
     open_text: Option<(u32, bool)>,
-    /// OpenAI tool index → IR block index, in first-seen order.
-    tools: BTreeMap<u32, u32>,
+    /// OpenAI tool index → (IR block index, call id).
+    tools: BTreeMap<u32, (u32, String)>,
     finished: bool,
     ids: IdGenerator,
 }
@@ -51,7 +51,10 @@ impl ChunkDecoder {
 
     fn close_all(&mut self, out: &mut Vec<StreamEvent>) {
         self.close_text(out);
-        let mut tool_blocks: Vec<u32> = std::mem::take(&mut self.tools).into_values().collect();
+        let mut tool_blocks: Vec<u32> = std::mem::take(&mut self.tools)
+            .into_values()
+            .map(|(index, _)| index)
+            .collect();
         tool_blocks.sort_unstable();
         out.extend(
             tool_blocks
@@ -95,17 +98,29 @@ impl ChunkDecoder {
         }
         for call in delta.tool_calls.unwrap_or_default() {
             let function = call.function.unwrap_or_default();
-            let index = match self.tools.get(&call.index) {
-                Some(&index) => index,
+            let new_id = call.id.as_deref().filter(|id| !id.is_empty());
+            let existing = match self.tools.get(&call.index) {
+                // Some OpenAI-compatible providers (Gemini's) send every parallel call with
+                // index 0; a different id on a known index therefore starts a new call.
+                Some((index, id)) if new_id.is_some_and(|n| n != id) => {
+                    out.push(StreamEvent::BlockStop { index: *index });
+                    self.tools.remove(&call.index);
+                    None
+                }
+                Some((index, _)) => Some(*index),
+                None => None,
+            };
+            let index = match existing {
+                Some(index) => index,
                 None => {
                     self.close_text(out);
                     let index = self.next_index;
                     self.next_index += 1;
-                    self.tools.insert(call.index, index);
                     let id = call
                         .id
                         .filter(|id| !id.is_empty())
                         .unwrap_or_else(|| self.ids.next("call_"));
+                    self.tools.insert(call.index, (index, id.clone()));
                     let name = function.name.clone().unwrap_or_default();
                     out.push(StreamEvent::BlockStart {
                         index,
