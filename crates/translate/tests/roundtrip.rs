@@ -18,6 +18,14 @@ use cpa_translate::{RequestContext, ResponseContext};
 use proptest::prelude::*;
 use serde_json::Value;
 
+/// 64 cases by default; `PROPTEST_CASES=N` overrides.
+fn cases() -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(64)
+}
+
 fn text() -> impl Strategy<Value = String> {
     "[a-zA-Z0-9 .,!?é中]{1,24}"
 }
@@ -297,7 +305,7 @@ fn response_content(resp: &ir::Response) -> (Vec<String>, Option<StopReason>, Op
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: cases(), ..ProptestConfig::default() })]
 
     #[test]
     fn anthropic_request_round_trip_keeps_content(req in request(true)) {
@@ -400,7 +408,7 @@ const OURS: [Format; 5] = [
 ];
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: cases(), ..ProptestConfig::default() })]
 
     #[test]
     fn gemini_and_responses_request_round_trip_keeps_content(req in request(false), pick in 0usize..5) {
