@@ -20,6 +20,7 @@
 //! `data: [DONE]` from `finish` (exactly once); handlers must not add another.
 
 pub mod anthropic;
+pub mod args;
 pub mod codec;
 pub mod completions;
 pub mod context;

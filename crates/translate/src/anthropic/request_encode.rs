@@ -4,7 +4,7 @@
 //! reasoning becomes a valid budget; JSON mode becomes a system instruction; messages without
 //! content are skipped. Must not inject provider identity prompts (provider layer).
 
-use serde_json::{Map, Value, json};
+use serde_json::{Map, json};
 
 use cpa_protocol::Format;
 use cpa_protocol::anthropic::{
@@ -205,11 +205,7 @@ fn encode_part(p: &Part, is_user: bool) -> Option<ContentBlock> {
         Part::ToolCall(c) if !is_user => KnownBlock::ToolUse {
             id: c.id.clone(),
             name: c.name.clone(),
-            input: c
-                .arguments
-                .parse()
-                .filter(Value::is_object)
-                .unwrap_or_else(|| Value::Object(Map::new())),
+            input: crate::args::object(&c.arguments),
             cache_control: None,
         },
         Part::ToolResult(r) => KnownBlock::ToolResult {

@@ -1,6 +1,5 @@
 //! Anthropic `message` body ↔ IR response, usage and stop-reason tables (step 9).
 
-use serde_json::{Map, Value};
 
 use cpa_protocol::Format;
 use cpa_protocol::anthropic::{ContentBlock, KnownBlock, MessageResponse, Usage as WireUsage};
@@ -104,11 +103,7 @@ pub(super) fn encode(
                     KnownBlock::ToolUse {
                         id: c.id.clone(),
                         name: ctx.client_tool_name(&c.name).to_owned(),
-                        input: c
-                            .arguments
-                            .parse()
-                            .filter(Value::is_object)
-                            .unwrap_or_else(|| Value::Object(Map::new())),
+                        input: crate::args::object(&c.arguments),
                         cache_control: None,
                     }
                 }
