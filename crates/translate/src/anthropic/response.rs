@@ -1,6 +1,5 @@
 //! Anthropic `message` body ↔ IR response, usage and stop-reason tables (step 9).
 
-
 use cpa_protocol::Format;
 use cpa_protocol::anthropic::{ContentBlock, KnownBlock, MessageResponse, Usage as WireUsage};
 use cpa_protocol::ir::{self, Part, StopReason, Usage};
