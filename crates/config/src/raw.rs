@@ -118,6 +118,8 @@ raw_struct! {
         max_retry_interval: i64,
         /// Maximum credentials tried for one request; 0 = all. Default 0.
         max_retry_credentials: i64,
+        /// Upper bound of any credential cool-down, seconds (ours). Default 1800.
+        max_cooldown_seconds: i64,
         /// Behaviour when a quota is exhausted.
         quota_exceeded: RawQuotaExceeded,
         /// Credential selection strategy and session affinity.

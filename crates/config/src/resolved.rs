@@ -22,10 +22,10 @@ pub use providers::{
     OpenAiApiKey, OpenAiCompat, OpenAiModel, ProviderKey, ProxyUrl, Thinking,
 };
 pub use sections::{
-    ClaudeHeaderDefaults, CodexHeaderDefaults, DEFAULT_MAX_RETRY_INTERVAL_SECS,
-    DEFAULT_PANEL_REPOSITORY, DEFAULT_PPROF_ADDR, DEFAULT_REQUEST_RETRY,
-    DEFAULT_SESSION_AFFINITY_TTL, DisableImageGeneration, Pprof, QuotaExceeded, RemoteManagement,
-    Retry, Routing, RoutingStrategy, Streaming, Tls,
+    ClaudeHeaderDefaults, CodexHeaderDefaults, DEFAULT_MAX_COOLDOWN_SECS,
+    DEFAULT_MAX_RETRY_INTERVAL_SECS, DEFAULT_PANEL_REPOSITORY, DEFAULT_PPROF_ADDR,
+    DEFAULT_REQUEST_RETRY, DEFAULT_SESSION_AFFINITY_TTL, DisableImageGeneration, Pprof,
+    QuotaExceeded, RemoteManagement, Retry, Routing, RoutingStrategy, Streaming, Tls,
 };
 
 use crate::{Env, Secret, Warning, normalize, paths::Paths, raw::RawConfig};

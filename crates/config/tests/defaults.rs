@@ -110,6 +110,11 @@ fn empty_file_gives_documented_defaults() {
             "0".into(),
         ),
         (
+            "max-cooldown-seconds",
+            format!("{:?}", c.retry.max_cooldown),
+            "1800s".into(),
+        ),
+        (
             "quota-exceeded.switch-project",
             c.quota_exceeded.switch_project.to_string(),
             "false".into(),
@@ -286,6 +291,7 @@ disable-cooling: true
 request-retry: 0
 max-retry-interval: 5
 max-retry-credentials: 2
+max-cooldown-seconds: 120
 quota-exceeded: {switch-project: true, switch-preview-model: true, antigravity-credits: true}
 routing: {strategy: FF, claude-code-session-affinity: true, session-affinity-ttl: 30m}
 ws-auth: true
@@ -318,6 +324,7 @@ passthrough-headers: true
     assert_eq!(c.retry.request_retry, 0);
     assert_eq!(c.retry.max_retry_interval, Duration::from_secs(5));
     assert_eq!(c.retry.max_retry_credentials, 2);
+    assert_eq!(c.retry.max_cooldown, Duration::from_secs(120));
     assert!(c.quota_exceeded.antigravity_credits);
     assert_eq!(c.routing.strategy, RoutingStrategy::FillFirst);
     assert!(c.routing.session_affinity);

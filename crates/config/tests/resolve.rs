@@ -251,6 +251,7 @@ fn example_mentions_every_top_level_key() {
         "request-retry",
         "max-retry-interval",
         "max-retry-credentials",
+        "max-cooldown-seconds",
         "quota-exceeded",
         "routing",
         "ws-auth",

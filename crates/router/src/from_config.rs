@@ -15,7 +15,7 @@ use crate::credential::{
     AuthKind, CredentialId, CredentialSpec, IdGenerator, ModelAlias, OAuthAlias, fingerprint,
 };
 use crate::provider::Provider;
-use crate::settings::{CredentialSet, DEFAULT_MAX_COOLDOWN, RouterSettings, Strategy};
+use crate::settings::{CredentialSet, RouterSettings, Strategy};
 
 /// Where in the config a credential came from, so the server can find the secret and
 /// transport settings for the executor.
@@ -99,7 +99,7 @@ pub fn settings(config: &Config) -> RouterSettings {
         max_retry_credentials: usize::try_from(config.retry.max_retry_credentials)
             .unwrap_or(usize::MAX),
         is_cooling_disabled: config.disable_cooling,
-        max_cooldown: DEFAULT_MAX_COOLDOWN,
+        max_cooldown: config.retry.max_cooldown,
         switch_project: config.quota_exceeded.switch_project,
         switch_preview_model: config.quota_exceeded.switch_preview_model,
     }

@@ -150,7 +150,14 @@ pub struct Retry {
     pub max_retry_interval: Duration,
     /// Credentials tried per request; 0 = all (negative ⇒ 0). Default 0.
     pub max_retry_credentials: u32,
+    /// Upper bound of any cool-down, whatever `Retry-After` or a quota reset hint says, so a
+    /// bogus multi-day hint cannot lock a credential (`max-cooldown-seconds`, ours; ≤ 0 ⇒
+    /// default). Default 30 min.
+    pub max_cooldown: Duration,
 }
+
+/// Default `max-cooldown-seconds`: 30 minutes.
+pub const DEFAULT_MAX_COOLDOWN_SECS: u64 = 30 * 60;
 
 impl Retry {
     pub(crate) fn resolve(raw: &RawConfig) -> Self {
@@ -167,6 +174,12 @@ impl Retry {
             max_retry_credentials: raw
                 .max_retry_credentials
                 .map_or(0, |v| u32::try_from(v).unwrap_or(0)),
+            max_cooldown: Duration::from_secs(
+                raw.max_cooldown_seconds
+                    .and_then(|v| u64::try_from(v).ok())
+                    .filter(|v| *v > 0)
+                    .unwrap_or(DEFAULT_MAX_COOLDOWN_SECS),
+            ),
         }
     }
 }

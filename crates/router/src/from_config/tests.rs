@@ -11,6 +11,7 @@ routing:
 request-retry: 2
 max-retry-interval: 10
 max-retry-credentials: 3
+max-cooldown-seconds: 90
 disable-cooling: true
 force-model-prefix: true
 quota-exceeded:
@@ -113,6 +114,7 @@ fn settings_follow_the_config() {
         std::time::Duration::from_secs(10)
     );
     assert_eq!(settings.max_retry_credentials, 3);
+    assert_eq!(settings.max_cooldown, std::time::Duration::from_secs(90));
     assert!(
         settings.is_cooling_disabled && settings.switch_project && settings.switch_preview_model
     );
