@@ -121,13 +121,19 @@ pub async fn serve(options: ServeOptions) -> Result<(), ServeError> {
     if config.tls.enable {
         let tls = tls_config(&config).await?;
         tracing::info!("cli-proxy-api listening on https://{local}");
-        axum_server::from_tcp_rustls(listener, tls)
+        // Small SSE frames must not wait for Nagle's algorithm.
+        axum_server::from_tcp(listener)
+            .acceptor(
+                axum_server::tls_rustls::RustlsAcceptor::new(tls)
+                    .acceptor(axum_server::accept::NoDelayAcceptor::new()),
+            )
             .handle(handle)
             .serve(service)
             .await?;
     } else {
         tracing::info!("cli-proxy-api listening on http://{local}");
         axum_server::from_tcp(listener)
+            .acceptor(axum_server::accept::NoDelayAcceptor::new())
             .handle(handle)
             .serve(service)
             .await?;
