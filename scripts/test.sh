@@ -5,6 +5,8 @@
 # Environment:
 #   CPA_VENV   where the Python virtualenv lives (default: target/venv)
 #   CPA_SKIP_PYTHON=1   skip the Python SDK tests (e.g. when offline)
+#   CPA_SKIP_FUZZ=1     skip the bounded fuzz run of the translation decoders
+#   CPA_FUZZ_SECONDS    how long the fuzz run lasts (default 60)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -32,4 +34,9 @@ if [ "${CPA_SKIP_PYTHON:-0}" != "1" ]; then
   "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r tests/python/requirements.txt
   step "python end-to-end tests"
   "$venv/bin/python" -m pytest -q tests/python
+fi
+
+if [ "${CPA_SKIP_FUZZ:-0}" != "1" ]; then
+  step "fuzz the translation decoders for ${CPA_FUZZ_SECONDS:-60}s"
+  ./scripts/fuzz.sh "${CPA_FUZZ_SECONDS:-60}"
 fi
