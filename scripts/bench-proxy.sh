@@ -56,6 +56,7 @@ echo "proxy memory at start: $(rss)"
 for case in "direct $mock/v1/chat/completions" "compat http://127.0.0.1:$port/v1/chat/completions" "claude http://127.0.0.1:$port/v1/chat/completions"; do
   set -- $case
   echo "== $1 ($2)"
-  wrk -t2 -c"$conns" -d"${secs}s" --latency -s "$work/$1.lua" "$2" | sed -n '/Latency Distribution/,/Requests\/sec/p'
+  threads=$(( conns < 2 ? 1 : 2 ))
+  wrk -t"$threads" -c"$conns" -d"${secs}s" --latency -s "$work/$1.lua" "$2" | sed -n '/Latency Distribution/,/Requests\/sec/p'
 done
 echo "proxy memory after: $(rss)"
