@@ -67,7 +67,7 @@ impl Watched {
                     }
                     event = events.recv() => match event {
                         Ok(cpa_config::ConfigEvent::ReloadFailed { error }) => {
-                            eprintln!("config reload failed: {error}");
+                            tracing::warn!(%error, "config reload failed");
                         }
                         Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
                         Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
@@ -240,4 +240,101 @@ async fn config_file_unrelated_edit_keeps_cooldown_of_unchanged_key() {
         "the 429 key stays skipped after the reload: {after:?}"
     );
     assert!(after.iter().any(|k| k == BRAVO) && after.iter().any(|k| k == CHARLIE));
+}
+
+/// A port that was free a moment ago (`serve()` binds the config's port itself).
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("addr")
+        .port()
+}
+
+/// The whole server as the binary runs it: `cpa_server::serve` loads the file, starts
+/// the watcher and applies reloads itself (`reload::spawn`).
+#[tokio::test]
+async fn serve_config_file_edit_adds_key_and_keeps_cooldown_of_unchanged_key() {
+    let mock = MockUpstream::start().await.expect("mock upstream starts");
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir(dir.path().join("auth")).expect("auth dir");
+    let path = dir.path().join("config.yaml");
+    let port = free_port();
+    let write = |names: &[&str]| {
+        let yaml =
+            config_yaml(&mock, &dir, &keys(names)).replace("port: 0", &format!("port: {port}"));
+        std::fs::write(&path, yaml).expect("write config");
+    };
+    write(&[ALPHA, BRAVO]);
+    tokio::spawn(cpa_server::serve(cpa_server::ServeOptions {
+        config_path: path.clone(),
+        allow_unauthenticated_network: false,
+        shutdown_grace: Duration::from_secs(1),
+        local_password: None,
+    }));
+
+    let http = reqwest::Client::new();
+    let base = format!("http://127.0.0.1:{port}");
+    let chat = || async {
+        let before = upstream_keys(&mock).len();
+        let response = http
+            .post(format!("{base}/v1/chat/completions"))
+            .bearer_auth(CLIENT_KEY)
+            .json(&serde_json::json!({
+                "model": CLAUDE_MODEL,
+                "messages": [{"role": "user", "content": "hello"}],
+            }))
+            .send()
+            .await;
+        let Ok(response) = response else {
+            return None;
+        };
+        let status = response.status();
+        let _ = response.bytes().await;
+        Some((status, upstream_keys(&mock)[before..].to_vec()))
+    };
+    let started = Instant::now();
+    let mut limited = false;
+    mock.script(ALPHA, ["fail-429-30"]);
+    while !limited {
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "server answers"
+        );
+        let Some((status, trace)) = chat().await else {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            continue;
+        };
+        assert_eq!(status, StatusCode::OK, "{trace:?}");
+        if trace.first().is_some_and(|k| k == ALPHA) {
+            assert_eq!(trace, [ALPHA, BRAVO], "429 fails over");
+            limited = true;
+        }
+    }
+
+    let edited_at = Instant::now();
+    write(&[ALPHA, BRAVO, CHARLIE]);
+    let mut after = Vec::new();
+    loop {
+        let (status, trace) = chat().await.expect("server keeps serving");
+        assert_eq!(status, StatusCode::OK, "{trace:?}");
+        after.extend(trace.iter().cloned());
+        if trace == [CHARLIE] {
+            break;
+        }
+        assert!(
+            edited_at.elapsed() < RELOAD_BUDGET,
+            "the new key was not used within {RELOAD_BUDGET:?}: {after:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    for _ in 0..4 {
+        let (status, trace) = chat().await.expect("server keeps serving");
+        assert_eq!(status, StatusCode::OK);
+        after.extend(trace);
+    }
+    assert!(
+        !after.iter().any(|k| k == ALPHA),
+        "the 429 key stays skipped across the reload: {after:?}"
+    );
 }

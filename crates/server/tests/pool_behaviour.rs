@@ -6,7 +6,12 @@
 //! model; faults come from words in the key (`fail-500`, `fail-429-30`) or from scripted
 //! steps (`MockHandle::script`), so the other key of the pool stays healthy.
 
-#![allow(clippy::expect_used, clippy::unwrap_used, reason = "integration tests")]
+#![allow(
+    clippy::expect_used,
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "integration tests"
+)]
 
 mod support;
 #[path = "support/upstream.rs"]
@@ -286,11 +291,14 @@ async fn openai_stream_dropped_mid_stream_is_not_retried() {
     );
     assert!(!body.contains("[DONE]"), "no normal end: {body:?}");
     let (_, last) = events.last().expect("events");
-    let ends_with_error =
-        serde_json::from_str::<Value>(last).is_ok_and(|value| value.get("error").is_some());
     assert!(
-        is_truncated || ends_with_error,
-        "the stream ends with an error event or is cut: {body:?}"
+        !is_truncated,
+        "the proxy ends the response cleanly: {body:?}"
+    );
+    let last: Value = serde_json::from_str(last).expect("the last event is JSON");
+    assert_eq!(
+        last["error"]["type"], "server_error",
+        "spec §6.2: the OpenAI error event ends the stream: {body:?}"
     );
 }
 
@@ -324,13 +332,19 @@ async fn anthropic_stream_dropped_mid_stream_is_not_retried() {
         "the stream started: {body:?}"
     );
     assert!(!body.contains("message_stop"), "no normal end: {body:?}");
-    let ends_with_error = events
-        .last()
-        .is_some_and(|(name, _)| name.as_deref() == Some("error"));
     assert!(
-        is_truncated || ends_with_error,
-        "the stream ends with an error event or is cut: {body:?}"
+        !is_truncated,
+        "the proxy ends the response cleanly: {body:?}"
     );
+    let (name, data) = events.last().expect("events");
+    assert_eq!(
+        name.as_deref(),
+        Some("error"),
+        "spec §6.2: error event last: {body:?}"
+    );
+    let data: Value = serde_json::from_str(data).expect("error event data is JSON");
+    assert_eq!(data["type"], "error", "{body:?}");
+    assert_eq!(data["error"]["type"], "api_error", "{body:?}");
 }
 
 /// Both keys answer 429 with `Retry-After: 120`; the first request tries both and,

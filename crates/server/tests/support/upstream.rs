@@ -8,6 +8,7 @@
     dead_code,
     clippy::expect_used,
     clippy::unwrap_used,
+    clippy::panic,
     reason = "test support code"
 )]
 
