@@ -22,14 +22,23 @@ use crate::middleware::{client_auth, cors, request_id};
 use crate::routes;
 use crate::state::AppState;
 
-/// Builds the complete application for `state`.
+/// Builds the complete application for `state`, without the Management API.
 pub fn build(state: AppState) -> Router {
+    build_with_management(state, None)
+}
+
+/// Builds the complete application; `management` (the `cpa_management` router) is nested
+/// under `/v0/management`, outside client authentication (it has its own guard).
+pub fn build_with_management(state: AppState, management: Option<Router>) -> Router {
     let client = routes::client_routes().route_layer(middleware::from_fn_with_state(
         state.clone(),
         client_auth::require_client_key,
     ));
-    routes::open_routes()
-        .merge(client)
+    let mut open = routes::open_routes();
+    if let Some(management) = management {
+        open = open.nest_service("/v0/management", management);
+    }
+    open.merge(client)
         .fallback(fallback::not_found)
         .method_not_allowed_fallback(fallback::method_not_allowed)
         .layer(middleware::from_fn(cors::permissive_cors))

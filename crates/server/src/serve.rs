@@ -64,11 +64,11 @@ pub enum ServeError {
 /// Runs the proxy until SIGINT/SIGTERM (or the keep-alive watchdog) stops it.
 pub async fn serve(options: ServeOptions) -> Result<(), ServeError> {
     let wrote_example = cpa_config::write_example_if_missing(&options.config_path)?;
-    let (handle, warnings) = cpa_config::ConfigHandle::load(
+    let (config_handle, warnings) = cpa_config::ConfigHandle::load(
         options.config_path.clone(),
         cpa_config::LoadOptions::from_process(),
     )?;
-    let config = handle.current();
+    let config = config_handle.current();
     let logging = Logging::install(&log_settings(&config));
     if wrote_example {
         tracing::info!(path = %options.config_path.display(), "config file was missing; wrote the commented example there");
@@ -99,7 +99,7 @@ pub async fn serve(options: ServeOptions) -> Result<(), ServeError> {
         tokio::spawn(watchdog.watch(shutdown.clone()));
     }
     let _watch_guard = reload::spawn(
-        handle.clone(),
+        config_handle.clone(),
         state.clone(),
         logging,
         options.allow_unauthenticated_network,
@@ -117,7 +117,9 @@ pub async fn serve(options: ServeOptions) -> Result<(), ServeError> {
             handle.graceful_shutdown(Some(grace));
         });
     }
-    let service = app::build(state).into_make_service_with_connect_info::<SocketAddr>();
+    let management = management_router(&options, &config_handle, &state, &usage);
+    let service = app::build_with_management(state, Some(management))
+        .into_make_service_with_connect_info::<SocketAddr>();
     if config.tls.enable {
         let tls = tls_config(&config).await?;
         tracing::info!("cli-proxy-api listening on https://{local}");
@@ -141,6 +143,37 @@ pub async fn serve(options: ServeOptions) -> Result<(), ServeError> {
     usage.shutdown().await;
     tracing::info!("server stopped");
     Ok(())
+}
+
+/// The Management API, writing through the same config handle the watcher reloads, so a
+/// saved change is live before the response and the watcher then skips the file.
+fn management_router(
+    options: &ServeOptions,
+    handle: &std::sync::Arc<cpa_config::ConfigHandle>,
+    state: &AppState,
+    usage: &cpa_usage::UsageService,
+) -> axum::Router {
+    let (read, write) = (handle.clone(), handle.clone());
+    let config = handle.current();
+    let context = cpa_management::ManagementContext::new(
+        options.config_path.clone(),
+        move || read.snapshot(),
+        move |loaded| {
+            write.store(loaded);
+        },
+    )
+    .with_env(handle.options().env.clone())
+    .with_usage(usage.handle().clone())
+    .with_logs_dir(config.paths.logs_dir.clone())
+    .with_build_info(cpa_management::BuildInfo {
+        version: env!("CARGO_PKG_VERSION").to_owned(),
+        commit: option_env!("CPA_BUILD_COMMIT").unwrap_or("none").to_owned(),
+        date: option_env!("CPA_BUILD_DATE")
+            .unwrap_or("unknown")
+            .to_owned(),
+    })
+    .with_pool(state.upstreams().shared_pool());
+    cpa_management::router(context)
 }
 
 /// Starts the usage statistics service, persisted under the auth directory; falls back to

@@ -24,7 +24,7 @@ pub use credentials::{CredentialTable, build_credentials};
 
 /// Credentials, pool and executors for the current config.
 pub struct Upstreams {
-    pool: Pool,
+    pool: Arc<Pool>,
     credentials: ArcSwap<HashMap<CredentialId, Credential>>,
     registry: ArcSwap<Registry>,
     proxy_url: Mutex<String>,
@@ -42,7 +42,7 @@ impl Upstreams {
         let table = build_credentials(config);
         let proxy_url = global_proxy(config);
         Self {
-            pool: Pool::new(table.set),
+            pool: Arc::new(Pool::new(table.set)),
             credentials: ArcSwap::from_pointee(table.credentials),
             registry: ArcSwap::from_pointee(build_registry(&proxy_url)),
             proxy_url: Mutex::new(proxy_url),
@@ -65,6 +65,11 @@ impl Upstreams {
     /// The credential pool.
     pub fn pool(&self) -> &Pool {
         &self.pool
+    }
+
+    /// The credential pool, shared (the management API reads its statuses).
+    pub fn shared_pool(&self) -> Arc<Pool> {
+        Arc::clone(&self.pool)
     }
 
     /// Transport details of every credential, by id.

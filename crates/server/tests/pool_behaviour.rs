@@ -87,6 +87,44 @@ async fn round_robin_with_three_keys_spreads_requests_evenly() {
 }
 
 #[tokio::test]
+async fn round_robin_with_openai_compat_keys_spreads_requests_evenly() {
+    let fixture = Fixture::start_with(|base, auth_dir| {
+        format!(
+            "host: 127.0.0.1\nport: 0\nauth-dir: \"{}\"\napi-keys:\n  - {}\n\
+             openai-compatibility:\n  - name: mock\n    base-url: \"{base}/v1\"\n\
+             \x20   api-key-entries:\n      - api-key: sk-one\n      - api-key: sk-two\n\
+             \x20   models:\n      - name: gpt-4o\n        alias: mock-gpt\n",
+            auth_dir.display(),
+            upstream::CLIENT_KEY,
+        )
+    })
+    .await;
+
+    for i in 0..6 {
+        let response = fixture.chat("mock-gpt").await;
+        assert_eq!(response.status(), StatusCode::OK, "request {i}");
+    }
+
+    let keys = upstream::keys_at(&fixture.mock, "/chat/completions");
+    let counts = upstream::count_keys(&keys);
+    assert_eq!(
+        counts.get("sk-one"),
+        Some(&3),
+        "Authorization bearer keys: {counts:?}"
+    );
+    assert_eq!(
+        counts.get("sk-two"),
+        Some(&3),
+        "Authorization bearer keys: {counts:?}"
+    );
+    let models: Vec<Value> = fixture.mock.bodies_for("/chat/completions");
+    assert!(
+        models.iter().all(|body| body["model"] == "gpt-4o"),
+        "the alias is sent upstream as its model"
+    );
+}
+
+#[tokio::test]
 async fn fill_first_with_healthy_keys_sends_every_request_to_one_key() {
     let fixture = Fixture::start(
         &keys(&[ALPHA, BRAVO, CHARLIE]),
@@ -383,12 +421,28 @@ async fn all_keys_cooling_down_answer_openai_client_with_model_cooldown() {
     let response = fixture.chat(CLAUDE_MODEL).await;
     assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
     let retry_after = retry_after(&response);
-    let body = json_body(response).await;
+    let text = response.text().await.expect("body");
+    let body: Value = serde_json::from_str(&text).expect("JSON body");
 
     assert_eq!(
         upstream::upstream_keys(&fixture.mock).len(),
         2,
         "no upstream call"
+    );
+    let positions: Vec<Option<usize>> = [
+        "\"code\":",
+        "\"message\":",
+        "\"model\":",
+        "\"provider\":",
+        "\"reset_seconds\":",
+        "\"reset_time\":",
+    ]
+    .iter()
+    .map(|key| text.find(key))
+    .collect();
+    assert!(
+        positions.iter().all(Option::is_some) && positions.is_sorted(),
+        "spec §5.8: keys in alphabetical order: {text}"
     );
     let error = &body["error"];
     assert_eq!(error["code"], "model_cooldown", "{body}");
@@ -433,4 +487,85 @@ async fn all_keys_cooling_down_answer_anthropic_client_with_rate_limit_error() {
     assert_eq!(body["error"]["type"], "rate_limit_error", "{body}");
     let message = body["error"]["message"].as_str().unwrap_or_default();
     assert!(message.contains("cooling down"), "{body}");
+}
+
+#[tokio::test]
+async fn rate_limited_key_keeps_serving_other_models() {
+    let fixture = Fixture::start(&keys(&[ALPHA]), "").await;
+    fixture.mock.script(ALPHA, ["fail-429-120"]);
+    let other_model = "claude-haiku-4-5-20251001";
+
+    let (status, trace) = fixture.chat_traced(CLAUDE_MODEL).await;
+    assert_eq!(
+        status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "the only key is limited"
+    );
+    assert_eq!(trace, [ALPHA]);
+
+    let (status, trace) = fixture.chat_traced(other_model).await;
+    assert_eq!(status, StatusCode::OK, "the cooldown is per (key, model)");
+    assert_eq!(trace, [ALPHA]);
+
+    let response = fixture.chat(CLAUDE_MODEL).await;
+    assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+    let body = json_body(response).await;
+    assert_eq!(body["error"]["code"], "model_cooldown", "{body}");
+    assert_eq!(
+        upstream::upstream_keys(&fixture.mock).len(),
+        2,
+        "no upstream call"
+    );
+}
+
+#[tokio::test]
+async fn all_keys_briefly_rate_limited_wait_and_succeed_in_the_same_request() {
+    let fixture = Fixture::start(&keys(&[ALPHA, BRAVO]), "").await;
+    fixture.mock.script(ALPHA, ["fail-429-1"]);
+    fixture.mock.script(BRAVO, ["fail-429-1"]);
+
+    let started = Instant::now();
+    let (status, trace) = fixture.chat_traced(CLAUDE_MODEL).await;
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "spec §5.7: the 1 s cooldown is within max-retry-interval (30 s default), so the \
+         request waits and runs another pass: {trace:?}"
+    );
+    assert_eq!(trace.len(), 3, "two 429s, then one success: {trace:?}");
+    assert!(
+        started.elapsed() >= Duration::from_millis(900),
+        "waited for the cooldown: {:?}",
+        started.elapsed()
+    );
+}
+
+#[tokio::test]
+async fn stream_server_error_before_first_byte_fails_over() {
+    let failing = "key-alpha-fail-500";
+    let fixture = Fixture::start(&keys(&[failing, BRAVO]), "").await;
+
+    for i in 0..2 {
+        let before = upstream::upstream_keys(&fixture.mock).len();
+        let response = fixture.chat_stream(CLAUDE_MODEL).await;
+        assert_eq!(response.status(), StatusCode::OK, "request {i}");
+        let (body, is_truncated) = read_all(response).await;
+        let trace = upstream::upstream_keys(&fixture.mock)[before..].to_vec();
+        assert!(!is_truncated, "request {i}: {body:?}");
+        assert!(
+            body.trim_end().ends_with("data: [DONE]"),
+            "request {i}: a complete stream: {body:?}"
+        );
+        assert!(!body.contains("\"error\""), "request {i}: {body:?}");
+        if trace[0] == failing {
+            assert_eq!(
+                trace,
+                [failing, BRAVO],
+                "request {i}: failed over before the first byte"
+            );
+            return;
+        }
+        assert_eq!(trace, [BRAVO], "request {i}");
+    }
+    panic!("round-robin never reached the failing key");
 }

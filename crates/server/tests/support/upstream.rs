@@ -94,6 +94,19 @@ impl Fixture {
         }
     }
 
+    /// Starts the mock, then the proxy with the YAML `config(mock base URL, auth dir)`.
+    pub async fn start_with(config: impl FnOnce(&str, &std::path::Path) -> String) -> Self {
+        let mock = MockUpstream::start().await.expect("mock upstream starts");
+        let auth_dir = tempfile::tempdir().expect("auth dir");
+        let server = Harness::start(&config(mock.base_url(), auth_dir.path())).await;
+        Self {
+            mock,
+            server,
+            auth_dir,
+            http: reqwest::Client::new(),
+        }
+    }
+
     /// The config YAML for `keys` and `tail` with this fixture's mock and auth dir.
     pub fn config(&self, keys: &[Key], tail: &str) -> String {
         claude_config(self.mock.base_url(), self.auth_dir.path(), keys, tail)
@@ -186,7 +199,12 @@ pub fn key_of(request: &RecordedRequest) -> String {
 
 /// The keys of every Anthropic request the mock recorded, oldest first.
 pub fn upstream_keys(mock: &MockHandle) -> Vec<String> {
-    mock.requests_for(MESSAGES_PATH)
+    keys_at(mock, MESSAGES_PATH)
+}
+
+/// The keys of every request to a path containing `path` (count-tokens calls excluded).
+pub fn keys_at(mock: &MockHandle, path: &str) -> Vec<String> {
+    mock.requests_for(path)
         .iter()
         .filter(|r| !r.path.contains("count_tokens"))
         .map(key_of)
