@@ -101,8 +101,39 @@ impl Watched {
 
     /// Rewrites the config file on disk, as an operator would.
     fn edit(&self, keys: &[Key]) {
-        std::fs::write(&self.path, config_yaml(&self.mock, &self.dir, keys))
-            .expect("rewrite config");
+        self.edit_with(keys, "");
+    }
+
+    /// Rewrites the config file with `tail` (top-level YAML) appended.
+    fn edit_with(&self, keys: &[Key], tail: &str) {
+        let yaml = claude_config(
+            self.mock.base_url(),
+            &self.dir.path().join("auth"),
+            keys,
+            tail,
+        );
+        std::fs::write(&self.path, yaml).expect("rewrite config");
+    }
+
+    /// Polls until `run` consecutive requests were all served by one key, which under
+    /// round-robin over several keys cannot happen. Returns that key.
+    async fn poll_until_sticky(&self, run: usize, edited_at: Instant) -> String {
+        let mut streak: Vec<String> = Vec::new();
+        loop {
+            let (status, trace) = self.chat(CLAUDE_MODEL).await;
+            assert_eq!(status, StatusCode::OK, "{trace:?}");
+            if streak.last() != trace.last() {
+                streak.clear();
+            }
+            streak.extend(trace.last().cloned());
+            if streak.len() >= run {
+                return streak.remove(0);
+            }
+            assert!(
+                edited_at.elapsed() < RELOAD_BUDGET,
+                "the edit did not take effect within {RELOAD_BUDGET:?}"
+            );
+        }
     }
 
     async fn chat(&self, model: &str) -> (StatusCode, Vec<String>) {
@@ -337,4 +368,36 @@ async fn serve_config_file_edit_adds_key_and_keeps_cooldown_of_unchanged_key() {
         !after.iter().any(|k| k == ALPHA),
         "the 429 key stays skipped across the reload: {after:?}"
     );
+}
+
+#[tokio::test]
+async fn config_file_edit_switching_to_fill_first_applies_without_restart() {
+    let server = Watched::start(&keys(&[ALPHA, BRAVO])).await;
+    let (_, first) = server.chat(CLAUDE_MODEL).await;
+    let (_, second) = server.chat(CLAUDE_MODEL).await;
+    assert_ne!(first, second, "round-robin alternates before the edit");
+
+    let edited_at = Instant::now();
+    server.edit_with(&keys(&[ALPHA, BRAVO]), "routing:\n  strategy: fill-first\n");
+    let sticky = server.poll_until_sticky(4, edited_at).await;
+    for _ in 0..4 {
+        let (status, trace) = server.chat(CLAUDE_MODEL).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(trace, [sticky.as_str()], "fill-first keeps to one key");
+    }
+}
+
+#[tokio::test]
+async fn config_file_edit_removing_key_stops_using_it() {
+    let server = Watched::start(&keys(&[ALPHA, BRAVO])).await;
+
+    let edited_at = Instant::now();
+    server.edit(&keys(&[ALPHA]));
+    let sticky = server.poll_until_sticky(4, edited_at).await;
+    assert_eq!(sticky, ALPHA, "only the remaining key serves");
+    for _ in 0..4 {
+        let (status, trace) = server.chat(CLAUDE_MODEL).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(trace, [ALPHA], "the removed key is never used again");
+    }
 }
