@@ -3,3 +3,4 @@
 pub mod client_auth;
 pub mod cors;
 pub mod request_id;
+pub mod request_log;

@@ -85,12 +85,19 @@ pub async fn serve(options: ServeOptions) -> Result<(), ServeError> {
     let shutdown = Shutdown::new();
     let keep_alive = options.local_password.as_deref().map(KeepAlive::new);
     let usage = start_usage(&config).await?;
+    let request_logger = cpa_usage::RequestLogger::start(cpa_usage::RequestLogSettings {
+        is_enabled: config.request_log,
+        error_logs_max_files: usize::try_from(config.error_logs_max_files).unwrap_or(10),
+        version: env!("CARGO_PKG_VERSION").to_owned(),
+        ..cpa_usage::RequestLogSettings::new(config.paths.logs_dir.clone())
+    });
     let state = AppState::with_usage(
         Runtime::build(config.clone()),
         shutdown.clone(),
         keep_alive.clone(),
         usage.sink().clone(),
         Some(usage.handle().clone()),
+        Some(request_logger.clone()),
     );
 
     tokio::spawn(shutdown.clone().listen_for_signals());
@@ -117,7 +124,7 @@ pub async fn serve(options: ServeOptions) -> Result<(), ServeError> {
             handle.graceful_shutdown(Some(grace));
         });
     }
-    let management = management_router(&options, &config_handle, &state, &usage);
+    let management = management_router(&options, &config_handle, &state, &usage, &request_logger);
     let service = app::build_with_management(state, Some(management))
         .into_make_service_with_connect_info::<SocketAddr>();
     if config.tls.enable {
@@ -152,6 +159,7 @@ fn management_router(
     handle: &std::sync::Arc<cpa_config::ConfigHandle>,
     state: &AppState,
     usage: &cpa_usage::UsageService,
+    request_logger: &cpa_usage::RequestLogger,
 ) -> axum::Router {
     let (read, write) = (handle.clone(), handle.clone());
     let config = handle.current();
@@ -164,6 +172,7 @@ fn management_router(
     )
     .with_env(handle.options().env.clone())
     .with_usage(usage.handle().clone())
+    .with_request_logger(request_logger.clone())
     .with_logs_dir(config.paths.logs_dir.clone())
     .with_build_info(cpa_management::BuildInfo {
         version: env!("CARGO_PKG_VERSION").to_owned(),

@@ -15,7 +15,7 @@ use crate::keep_alive::KeepAlive;
 use crate::middleware::client_auth::ClientKeys;
 use crate::shutdown::Shutdown;
 use crate::upstreams::Upstreams;
-use cpa_usage::{UsageHandle, UsageSink};
+use cpa_usage::{RequestLogger, UsageHandle, UsageSink};
 
 /// Everything a request needs that is derived from one config snapshot.
 #[derive(Debug)]
@@ -37,6 +37,7 @@ struct Inner {
     upstreams: Arc<Upstreams>,
     usage_sink: UsageSink,
     usage: Option<UsageHandle>,
+    request_logger: Option<RequestLogger>,
     shutdown: Shutdown,
     keep_alive: Option<KeepAlive>,
 }
@@ -59,7 +60,14 @@ impl Runtime {
 impl AppState {
     /// Creates the state around a first runtime.
     pub fn new(runtime: Runtime, shutdown: Shutdown, keep_alive: Option<KeepAlive>) -> Self {
-        Self::with_usage(runtime, shutdown, keep_alive, UsageSink::discard(), None)
+        Self::with_usage(
+            runtime,
+            shutdown,
+            keep_alive,
+            UsageSink::discard(),
+            None,
+            None,
+        )
     }
 
     /// Creates the state with a usage sink and the statistics handle.
@@ -69,6 +77,7 @@ impl AppState {
         keep_alive: Option<KeepAlive>,
         usage_sink: UsageSink,
         usage: Option<UsageHandle>,
+        request_logger: Option<RequestLogger>,
     ) -> Self {
         let upstreams = Arc::new(Upstreams::new(&runtime.config));
         Self {
@@ -77,6 +86,7 @@ impl AppState {
                 upstreams,
                 usage_sink,
                 usage,
+                request_logger,
                 shutdown,
                 keep_alive,
             }),
@@ -95,6 +105,10 @@ impl AppState {
         if let Some(usage) = &self.inner.usage {
             usage.set_statistics_enabled(runtime.config.usage_statistics_enabled);
         }
+        if let Some(logger) = &self.inner.request_logger {
+            logger.set_enabled(runtime.config.request_log);
+            logger.set_error_logs_max_files(i64::from(runtime.config.error_logs_max_files));
+        }
         self.inner.runtime.store(Arc::new(runtime));
     }
 
@@ -106,6 +120,11 @@ impl AppState {
     /// The statistics service, when it runs.
     pub fn usage(&self) -> Option<&UsageHandle> {
         self.inner.usage.as_ref()
+    }
+
+    /// The request-log writer, when request logging runs.
+    pub fn request_logger(&self) -> Option<&RequestLogger> {
+        self.inner.request_logger.as_ref()
     }
 
     /// Credentials, pool and executors.
