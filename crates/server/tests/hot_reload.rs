@@ -286,6 +286,12 @@ fn free_port() -> u16 {
 /// the watcher and applies reloads itself (`reload::spawn`).
 #[tokio::test]
 async fn serve_config_file_edit_adds_key_and_keeps_cooldown_of_unchanged_key() {
+    // `serve()` installs the process-wide log subscriber, writing to stdout past the
+    // test harness's capture; a test-writer subscriber installed first takes its place.
+    let _ = tracing_subscriber::fmt()
+        .with_test_writer()
+        .with_max_level(tracing::Level::WARN)
+        .try_init();
     let mock = MockUpstream::start().await.expect("mock upstream starts");
     let dir = tempfile::tempdir().expect("tempdir");
     std::fs::create_dir(dir.path().join("auth")).expect("auth dir");
