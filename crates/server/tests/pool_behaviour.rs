@@ -569,3 +569,60 @@ async fn stream_server_error_before_first_byte_fails_over() {
     }
     panic!("round-robin never reached the failing key");
 }
+
+#[tokio::test]
+async fn all_keys_unauthorized_answer_500_auth_not_found_without_upstream_call() {
+    let fixture = Fixture::start(&keys(&[ALPHA]), "").await;
+    fixture.mock.script(ALPHA, ["fail-401"]);
+    let (status, trace) = fixture.chat_traced(CLAUDE_MODEL).await;
+    assert_eq!(
+        status,
+        StatusCode::UNAUTHORIZED,
+        "the upstream 401 is returned"
+    );
+    assert_eq!(trace, [ALPHA]);
+
+    let response = fixture.chat(CLAUDE_MODEL).await;
+    assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    assert!(response.headers().get("retry-after").is_none());
+    let body = json_body(response).await;
+    assert_eq!(
+        body["error"]["message"], "auth_not_found: no auth available",
+        "spec §4.2: every credential disabled: {body}"
+    );
+    assert_eq!(body["error"]["type"], "server_error", "{body}");
+    assert_eq!(
+        upstream::upstream_keys(&fixture.mock).len(),
+        1,
+        "no upstream call"
+    );
+}
+
+#[tokio::test]
+async fn keys_cooling_for_quota_and_server_error_answer_500_auth_unavailable() {
+    let fixture =
+        Fixture::start(&keys(&["key-alpha-fail-429-120", "key-bravo-fail-500"]), "").await;
+    let (status, trace) = fixture.chat_traced(CLAUDE_MODEL).await;
+    assert!(
+        status == StatusCode::TOO_MANY_REQUESTS || status == StatusCode::INTERNAL_SERVER_ERROR,
+        "the last upstream error is returned: {status}"
+    );
+    assert_eq!(trace.len(), 2, "both keys tried: {trace:?}");
+
+    let response = fixture.chat(CLAUDE_MODEL).await;
+    assert_eq!(
+        response.status(),
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "spec §5.5: not every key is quota-blocked, so no model_cooldown"
+    );
+    let body = json_body(response).await;
+    assert_eq!(
+        body["error"]["message"], "auth_unavailable: no auth available",
+        "{body}"
+    );
+    assert_eq!(
+        upstream::upstream_keys(&fixture.mock).len(),
+        2,
+        "no upstream call"
+    );
+}
