@@ -407,3 +407,36 @@ async fn config_file_edit_removing_key_stops_using_it() {
         assert_eq!(trace, [ALPHA], "the removed key is never used again");
     }
 }
+
+#[tokio::test]
+async fn config_file_edit_of_unauthorized_key_reenables_it() {
+    let server = Watched::start(&keys(&[ALPHA, BRAVO])).await;
+    server.mock.script(ALPHA, ["fail-401"]);
+    let mut disabled = false;
+    for _ in 0..3 {
+        let (status, trace) = server.chat(CLAUDE_MODEL).await;
+        assert_eq!(status, StatusCode::OK, "{trace:?}");
+        if trace.first().is_some_and(|k| k == ALPHA) {
+            assert_eq!(trace, [ALPHA, BRAVO], "401 fails over");
+            disabled = true;
+            break;
+        }
+    }
+    assert!(disabled, "round-robin reached the key");
+    for _ in 0..3 {
+        let (_, trace) = server.chat(CLAUDE_MODEL).await;
+        assert_eq!(trace, [BRAVO], "the 401 key is disabled");
+    }
+
+    let edited_at = Instant::now();
+    server.edit(&[
+        Key::new(ALPHA).with("    headers:\n      X-Rotated: \"1\"\n"),
+        Key::new(BRAVO),
+    ]);
+    server
+        .poll_until(CLAUDE_MODEL, edited_at, |status, trace| {
+            assert_eq!(status, StatusCode::OK);
+            trace == [ALPHA]
+        })
+        .await;
+}
