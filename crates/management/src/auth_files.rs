@@ -14,6 +14,7 @@
 //! | `PATCH /auth-files/status`, `/auth-files/fields` | [`edit`] |
 
 mod edit;
+mod id_token;
 mod list;
 mod upload;
 

@@ -120,8 +120,14 @@ impl ManagementContext {
 
     /// The environment used to validate configs the API writes (the same one the
     /// server loaded with: `MANAGEMENT_PASSWORD`, `WRITABLE_PATH`, home directory).
+    /// A password set earlier with [`Self::with_management_password`] is kept
+    /// when `env` has none.
     pub fn with_env(mut self, env: Env) -> Self {
+        let password = self.env.management_password.take();
         self.env = env;
+        if self.env.management_password.is_none() {
+            self.env.management_password = password;
+        }
         self
     }
 

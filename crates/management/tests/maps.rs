@@ -134,6 +134,12 @@ async fn oauth_model_alias_and_legacy_mappings_share_data() {
         !yaml.contains("gemini-2.5-pro") && !yaml.contains("gpt-5"),
         "{yaml}"
     );
+    let reloaded = cpa_config::load_str(&yaml, &h.config_path, &cpa_config::Env::default())
+        .expect("file still loads");
+    assert!(
+        reloaded.config.oauth_model_alias.is_empty(),
+        "deletions stick after a reload"
+    );
 }
 
 #[tokio::test]

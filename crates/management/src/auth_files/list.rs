@@ -194,6 +194,11 @@ fn entry(file: &Found) -> Map<String, Value> {
     if let Some(note) = text("note") {
         o.insert("note".into(), json!(note));
     }
+    if provider == "codex" {
+        if let Some(summary) = super::id_token::summary(c) {
+            o.insert("id_token".into(), summary);
+        }
+    }
     o
 }
 
