@@ -39,6 +39,17 @@ pub fn checked_name(name: &str) -> Result<String, ApiError> {
     Ok(name.to_owned())
 }
 
+/// The `name` query parameter, else `filename` (trimmed; `""` when neither).
+pub fn query_name(q: &std::collections::HashMap<String, String>) -> String {
+    ["name", "filename"]
+        .iter()
+        .filter_map(|k| q.get(*k))
+        .map(|v| v.trim())
+        .find(|v| !v.is_empty())
+        .unwrap_or_default()
+        .to_owned()
+}
+
 /// Whether a name ends in `.json` (case-insensitive).
 pub fn is_json_name(name: &str) -> bool {
     name.to_ascii_lowercase().ends_with(".json")

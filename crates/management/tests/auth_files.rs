@@ -234,3 +234,74 @@ async fn model_definitions_and_unavailable_routes() {
     assert_eq!(resp.status().as_u16(), 401, "guarded like every route");
     let _ = KEY;
 }
+
+#[tokio::test]
+async fn multipart_batch_upload_reports_partial_failures() {
+    let h = Harness::start().await;
+    let boundary = "B0UNDARY";
+    let part = |field: &str, file: &str, body: &str| {
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{file}\"\r\n\r\n{body}\r\n"
+        )
+    };
+    let send = |body: String| {
+        h.req(reqwest::Method::POST, "/auth-files")
+            .header(
+                "content-type",
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .body(body)
+            .send()
+    };
+    let body = format!(
+        "{}{}{}--{boundary}--\r\n",
+        part("file", "a.json", "{}"),
+        part("other", "dir/b.json", r#"{"type":"codex"}"#),
+        part("file", "c.txt", "{}"),
+    );
+    let resp = send(body).await.expect("send");
+    assert_eq!(resp.status().as_u16(), 207);
+    let json: Value = resp.json().await.expect("json");
+    assert_eq!(json["uploaded"], 2);
+    assert_eq!(json["files"], json!(["a.json", "b.json"]));
+    assert_eq!(
+        json["failed"],
+        json!([{"name": "c.txt", "error": "file must be .json"}])
+    );
+    assert!(
+        h.auth_dir.join("b.json").exists(),
+        "directory part stripped"
+    );
+
+    let resp = send(format!("--{boundary}--\r\n")).await.expect("send");
+    assert_eq!(resp.status().as_u16(), 400);
+    let json: Value = resp.json().await.expect("json");
+    assert_eq!(json, json!({"error": "no files uploaded"}));
+
+    let (status, _) = h.get("/auth-files/download?filename=a.json").await;
+    assert_eq!(status, 200, "filename accepted as well as name");
+    assert_eq!(
+        h.get("/auth-files/download?name=a.txt").await,
+        (400, json!({"error": "name must end with .json"}))
+    );
+    assert_eq!(
+        h.get("/auth-files/download?name=..%2Fconfig.yaml").await,
+        (400, json!({"error": "invalid name"}))
+    );
+    assert_eq!(
+        h.get("/auth-files/models").await,
+        (400, json!({"error": "name is required"}))
+    );
+    assert_eq!(
+        h.get("/auth-files/models?name=a.json").await,
+        (200, json!({"models": []}))
+    );
+    assert_eq!(
+        h.call("DELETE", "/auth-files", Some(r#"["a.json","b.json"]"#))
+            .await,
+        (
+            200,
+            json!({"status": "ok", "deleted": 2, "files": ["a.json", "b.json"]})
+        )
+    );
+}

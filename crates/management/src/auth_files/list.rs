@@ -10,7 +10,7 @@ use cpa_router::CredentialId;
 use cpa_router::health::Health;
 use serde_json::{Map, Value, json};
 
-use super::{checked_name, is_json_name};
+use super::{checked_name, is_json_name, query_name};
 use crate::error::{ApiError, ApiResult, json};
 use crate::logs::{attachment, blocking};
 use crate::state::Shared;
@@ -42,7 +42,8 @@ pub async fn models(
     State(shared): State<Shared>,
     Query(q): Query<HashMap<String, String>>,
 ) -> ApiResult {
-    let name = q.get("name").map(|n| n.trim()).unwrap_or_default();
+    let name = query_name(&q);
+    let name = name.as_str();
     if name.is_empty() {
         return Err(ApiError::bad_request("name is required"));
     }
@@ -80,7 +81,7 @@ pub async fn download(
     State(shared): State<Shared>,
     Query(q): Query<HashMap<String, String>>,
 ) -> ApiResult {
-    let name = checked_name(q.get("name").map(String::as_str).unwrap_or_default())?;
+    let name = checked_name(&query_name(&q))?;
     if !is_json_name(&name) {
         return Err(ApiError::bad_request("name must end with .json"));
     }

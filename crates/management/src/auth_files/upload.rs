@@ -13,7 +13,7 @@ use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use serde_json::{Value, json};
 
-use super::{checked_name, is_json_name, write_atomic};
+use super::{checked_name, is_json_name, query_name, write_atomic};
 use crate::error::{ApiError, ApiResult, ok};
 use crate::logs::blocking;
 use crate::state::Shared;
@@ -34,7 +34,7 @@ pub async fn upload(
     if is_multipart {
         return upload_multipart(dir, cap, req).await;
     }
-    let name = checked_name(q.get("name").map(String::as_str).unwrap_or_default())?;
+    let name = checked_name(&query_name(&q))?;
     if !is_json_name(&name) {
         return Err(ApiError::bad_request("name must end with .json"));
     }
@@ -127,7 +127,7 @@ pub async fn delete(
     }
     let mut names: Vec<String> = q
         .iter()
-        .filter(|(k, _)| k == "name")
+        .filter(|(k, _)| k == "name" || k == "filename")
         .map(|(_, v)| v.trim().to_owned())
         .filter(|v| !v.is_empty())
         .collect();
@@ -193,7 +193,9 @@ fn body_names(body: &[u8]) -> Result<Vec<String>, ApiError> {
         Value::Array(_) => strings(&value),
         Value::Object(o) => {
             let mut names = strings(o.get("names").unwrap_or(&Value::Null));
-            names.extend(o.get("name").and_then(Value::as_str).map(str::to_owned));
+            for key in ["name", "filename"] {
+                names.extend(o.get(key).and_then(Value::as_str).map(str::to_owned));
+            }
             names
         }
         _ => Vec::new(),
