@@ -86,7 +86,7 @@ async fn check(
                 StatusCode::FORBIDDEN,
                 format!(
                     "IP banned due to too many failed attempts. Try again in {}",
-                    go_duration(left.as_secs())
+                    go_duration(u64::try_from((left.as_millis() + 500) / 1000).unwrap_or(u64::MAX))
                 ),
             ));
         }

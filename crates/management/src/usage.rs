@@ -11,6 +11,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use cpa_config::Config;
+use cpa_config::raw::RawConfig;
 use cpa_router::from_config::{CredentialSource, from_config};
 use cpa_usage::StatisticsSnapshot;
 use cpa_usage::stats::{ApiKeyCredential, ExportPayload, ImportError, ImportPayload};
@@ -54,7 +55,8 @@ pub async fn api_key_usage(State(shared): State<Shared>) -> ApiResult {
             "core auth manager unavailable",
         )
     })?;
-    let credentials = api_key_credentials(&shared.config());
+    let (config, raw) = shared.snapshot();
+    let credentials = api_key_credentials(&config, &raw);
     let body = usage
         .api_key_usage(credentials)
         .await
@@ -64,8 +66,12 @@ pub async fn api_key_usage(State(shared): State<Shared>) -> ApiResult {
 
 /// One [`ApiKeyCredential`] per config credential that carries a key, with the
 /// router's credential id (what usage events carry as `auth_id`).
-fn api_key_credentials(config: &Config) -> Vec<ApiKeyCredential> {
+///
+/// The base URL is the entry's own (trimmed); when the entry has none and the
+/// resolved config filled in the provider default, it is `""`, as upstream reports.
+fn api_key_credentials(config: &Config, raw: &RawConfig) -> Vec<ApiKeyCredential> {
     let credentials = from_config(config);
+    let written = written_base_urls(raw);
     let mut out = Vec::new();
     for (id, source) in &credentials.sources {
         let found = match *source {
@@ -107,14 +113,51 @@ fn api_key_credentials(config: &Config) -> Vec<ApiKeyCredential> {
             }
         };
         if let Some((provider, key)) = found {
+            let api_key = key.api_key.expose().trim().to_owned();
+            let resolved = key.base_url.trim().to_owned();
+            let is_written = written
+                .iter()
+                .any(|(p, k, b)| *p == provider && *k == api_key && *b == resolved);
             out.push(ApiKeyCredential {
+                base_url: if is_written { resolved } else { String::new() },
                 provider,
-                base_url: key.base_url.trim().to_owned(),
-                api_key: key.api_key.expose().trim().to_owned(),
+                api_key,
                 auth_id: id.as_str().to_owned(),
             });
         }
     }
+    out
+}
+
+/// (provider, trimmed api-key, trimmed base-url) of every key entry as written.
+fn written_base_urls(raw: &RawConfig) -> Vec<(String, String, String)> {
+    fn rows<T>(
+        provider: &str,
+        items: Option<&Vec<T>>,
+        get: impl Fn(&T) -> (Option<&String>, Option<&String>),
+    ) -> Vec<(String, String, String)> {
+        let text = |s: Option<&String>| s.map(|s| s.trim().to_owned()).unwrap_or_default();
+        items
+            .into_iter()
+            .flatten()
+            .map(|item| {
+                let (key, base) = get(item);
+                (provider.to_owned(), text(key), text(base))
+            })
+            .collect()
+    }
+    let mut out = rows("gemini", raw.gemini_api_key.as_ref(), |e| {
+        (e.api_key.as_ref(), e.base_url.as_ref())
+    });
+    out.extend(rows("claude", raw.claude_api_key.as_ref(), |e| {
+        (e.api_key.as_ref(), e.base_url.as_ref())
+    }));
+    out.extend(rows("codex", raw.codex_api_key.as_ref(), |e| {
+        (e.api_key.as_ref(), e.base_url.as_ref())
+    }));
+    out.extend(rows("vertex", raw.vertex_api_key.as_ref(), |e| {
+        (e.api_key.as_ref(), e.base_url.as_ref())
+    }));
     out
 }
 

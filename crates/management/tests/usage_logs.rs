@@ -209,3 +209,13 @@ async fn request_error_logs_list_download_and_traversal() {
         (400, json!({"error": "invalid request ID"}))
     );
 }
+
+#[tokio::test]
+async fn api_key_usage_reports_an_empty_base_url_for_provider_defaults() {
+    let yaml = "remote-management:\n  secret-key: \"{HASH}\"\nauth-dir: \"{AUTH}\"\n\
+                gemini-api-key:\n  - api-key: AIza-demo\n";
+    let h = Harness::builder().yaml(yaml).usage().start().await;
+    let (status, body) = h.get("/api-key-usage").await;
+    assert_eq!(status, 200, "{body}");
+    assert!(body["gemini"].get("|AIza-demo").is_some(), "{body}");
+}
