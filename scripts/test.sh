@@ -23,7 +23,7 @@ cargo test --workspace --locked
 
 step "build the binary for the end-to-end tests"
 cargo build --locked -p cli-proxy-api
-export CPA_BIN="$PWD/target/debug/cli-proxy-api"
+export CPA_BIN="$(realpath -m "${CARGO_TARGET_DIR:-target}")/debug/cli-proxy-api"
 
 if [ "${CPA_SKIP_PYTHON:-0}" != "1" ]; then
   venv="${CPA_VENV:-$PWD/target/venv}"
