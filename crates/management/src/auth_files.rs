@@ -50,6 +50,13 @@ pub fn query_name(q: &std::collections::HashMap<String, String>) -> String {
         .to_owned()
 }
 
+/// The `auth_index` of a credential id, derived as the server derives it for
+/// usage records (`cpa_usage::auth_index(id)`; for auth files the id is the file
+/// name), so `/auth-files`, the provider-key lists and `/usage` details agree.
+pub fn auth_index_of(id: &str) -> String {
+    cpa_usage::auth_index(id)
+}
+
 /// Whether a name ends in `.json` (case-insensitive).
 pub fn is_json_name(name: &str) -> bool {
     name.to_ascii_lowercase().ends_with(".json")

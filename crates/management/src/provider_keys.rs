@@ -7,6 +7,7 @@
 //! change, which blank fields delete the entry, its DELETE parameter and its
 //! normalisation (`normalize`). The handlers are shared.
 
+mod auth_index;
 mod normalize;
 
 use std::collections::HashMap;
@@ -186,12 +187,12 @@ pub static OPENAI_COMPAT: KeyList = KeyList {
 /// The method router of one list.
 pub fn route(list: &'static KeyList) -> MethodRouter<Shared> {
     get(move |State(shared): State<Shared>| async move {
-        let entries = (list.get)(&shared.raw())?;
+        let (config, raw) = shared.snapshot();
+        let mut entries = (list.get)(&raw)?;
+        auth_index::annotate(list.key, &mut entries, &config);
         let mut body = Map::new();
-        body.insert(
-            list.key.to_owned(),
-            Value::Array(entries.into_iter().map(Value::Object).collect()),
-        );
+        let items = entries.into_iter().map(Value::Object).collect();
+        body.insert(list.key.to_owned(), Value::Array(items));
         json(Value::Object(body))
     })
     .put(move |State(shared): State<Shared>, body: Bytes| put(shared, list, body))

@@ -119,7 +119,7 @@ async fn generative_language_alias_edits_gemini_keys() {
     );
     let (_, body) = h.get("/gemini-api-key").await;
     assert_eq!(
-        body,
+        common::strip_auth_index(body),
         json!({"gemini-api-key": [{"api-key": "g1", "prefix": "team"}]})
     );
 }
@@ -193,7 +193,7 @@ async fn gemini_and_vertex_rules() {
         200
     );
     assert_eq!(
-        h.get("/gemini-api-key").await.1,
+        common::strip_auth_index(h.get("/gemini-api-key").await.1),
         json!({"gemini-api-key": [{"api-key": "g"}]})
     );
     assert_eq!(
@@ -212,7 +212,7 @@ async fn gemini_and_vertex_rules() {
         200
     );
     assert_eq!(
-        h.get("/gemini-api-key").await.1,
+        common::strip_auth_index(h.get("/gemini-api-key").await.1),
         json!({"gemini-api-key": []}),
         "blank key deletes"
     );
@@ -261,7 +261,11 @@ async fn openai_compatibility_by_name() {
     let (_, body) = h.get("/openai-compatibility").await;
     let list = body["openai-compatibility"].as_array().expect("list");
     assert_eq!(list.len(), 1, "entry without base-url dropped");
-    assert_eq!(list[0]["api-key-entries"], json!([{"api-key": "k"}]));
+    assert_eq!(
+        common::strip_auth_index(list[0]["api-key-entries"].clone()),
+        json!([{"api-key": "k"}])
+    );
+    assert_eq!(list[0]["disabled"], false);
     assert!(list[0].get("api-keys").is_none());
     assert_eq!(
         h.call(
@@ -291,4 +295,21 @@ async fn openai_compatibility_by_name() {
         h.get("/openai-compatibility").await.1,
         json!({"openai-compatibility": []})
     );
+}
+
+#[tokio::test]
+async fn provider_key_gets_carry_auth_index_that_is_never_stored() {
+    let h = Harness::start().await;
+    let put = r#"[{"api-key":"sk-a","base-url":"https://a.example.com"}]"#;
+    assert_eq!(h.call("PUT", "/codex-api-key", Some(put)).await.0, 200);
+    let (_, body) = h.get("/codex-api-key").await;
+    let index = body["codex-api-key"][0]["auth-index"]
+        .as_str()
+        .expect("auth-index");
+    assert_eq!(index.len(), 16);
+    let echoed = serde_json::to_string(&body["codex-api-key"]).expect("json");
+    assert_eq!(h.call("PUT", "/codex-api-key", Some(&echoed)).await.0, 200);
+    assert!(!h.yaml().contains("auth-index"), "{}", h.yaml());
+    let (_, again) = h.get("/codex-api-key").await;
+    assert_eq!(again["codex-api-key"][0]["auth-index"], index, "stable");
 }

@@ -139,10 +139,7 @@ fn entry(file: &Found) -> Map<String, Value> {
     let is_disabled = c.get("disabled").and_then(Value::as_bool).unwrap_or(false);
     let mut o = Map::new();
     o.insert("id".into(), json!(file.name));
-    o.insert(
-        "auth_index".into(),
-        json!(cpa_usage::auth_index(&format!("file:{}", file.name))),
-    );
+    o.insert("auth_index".into(), json!(super::auth_index_of(&file.name)));
     o.insert("name".into(), json!(file.name));
     o.insert("type".into(), json!(provider));
     o.insert("provider".into(), json!(provider));

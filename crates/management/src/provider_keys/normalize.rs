@@ -10,6 +10,9 @@ use serde_json::{Map, Value};
 use super::Entry;
 use crate::error::ApiError;
 
+/// Read-only field added by GET; a client echoing it back must not get it stored.
+const AUTH_INDEX: &str = "auth-index";
+
 /// `gemini-api-key`: entries with an empty key dropped, de-duplicated by key.
 pub fn gemini(items: Vec<Entry>) -> Result<Vec<Entry>, ApiError> {
     let mut seen = HashSet::new();
@@ -66,12 +69,14 @@ pub fn openai_compat(items: Vec<Entry>) -> Result<Vec<Entry>, ApiError> {
         .into_iter()
         .map(|mut e| {
             e.remove("api-keys");
+            e.remove(AUTH_INDEX);
             trim_keep(&mut e, "name");
             trim_optional(&mut e, "base-url");
             prefix(&mut e);
             headers(&mut e);
             if let Some(Value::Array(keys)) = e.get_mut("api-key-entries") {
                 for key in keys.iter_mut().filter_map(Value::as_object_mut) {
+                    key.remove(AUTH_INDEX);
                     trim_keep(key, "api-key");
                     trim_optional(key, "proxy-url");
                 }
@@ -84,6 +89,7 @@ pub fn openai_compat(items: Vec<Entry>) -> Result<Vec<Entry>, ApiError> {
 
 /// Normalisation shared by the four key lists.
 fn common(mut e: Entry) -> Entry {
+    e.remove(AUTH_INDEX);
     trim_keep(&mut e, "api-key");
     trim_optional(&mut e, "base-url");
     trim_optional(&mut e, "proxy-url");

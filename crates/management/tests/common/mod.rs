@@ -241,3 +241,19 @@ impl Harness {
         std::fs::read_to_string(&self.config_path).expect("read config")
     }
 }
+
+/// Removes every `auth-index` key (GET adds them; most tests compare the rest).
+pub fn strip_auth_index(mut value: Value) -> Value {
+    fn walk(v: &mut Value) {
+        match v {
+            Value::Object(map) => {
+                map.remove("auth-index");
+                map.values_mut().for_each(walk);
+            }
+            Value::Array(items) => items.iter_mut().for_each(walk),
+            _ => {}
+        }
+    }
+    walk(&mut value);
+    value
+}
