@@ -110,8 +110,9 @@ async fn forward(
                 }
             },
             Some(Err(err)) => {
-                tracing::warn!(%err, "upstream stream failed after the response was committed");
-                let _ = send(&tx, framing.error(setup.client, &err.to_string())).await;
+                let message = stream_error_message(&err);
+                tracing::warn!(error = %message, "upstream stream failed after the response was committed");
+                let _ = send(&tx, framing.error(setup.client, &message)).await;
                 setup.usage.fail(upstream.usage(), Some(200));
                 return;
             }
@@ -125,6 +126,19 @@ async fn forward(
     }
     let _ = send(&tx, framing.finish()).await;
     setup.usage.succeed(upstream.usage());
+}
+
+/// "stream error: …" with the error's sources, so a cut connection reads as such and not as
+/// "could not reach upstream" (the upstream was reached; the stream broke).
+fn stream_error_message(err: &cpa_providers::UpstreamError) -> String {
+    let mut message = format!("stream error: {err}");
+    let mut source = std::error::Error::source(err);
+    while let Some(cause) = source {
+        message.push_str(": ");
+        message.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    message
 }
 
 async fn send(tx: &mpsc::Sender<Bytes>, bytes: Bytes) -> bool {
