@@ -79,22 +79,7 @@ async fn upload_multipart(dir: std::path::PathBuf, cap: usize, req: Request) -> 
             Err(err) => failed.push((file_name, err)),
         }
     }
-    match (saved.len(), failed.len()) {
-        (0, 0) => Err(ApiError::bad_request("no files uploaded")),
-        (1, 0) => ok(),
-        (0, 1) => Err(failed.remove(0).1),
-        (n, 0) => Ok(Json(json!({"status": "ok", "uploaded": n, "files": saved})).into_response()),
-        (n, _) => Ok((
-            StatusCode::MULTI_STATUS,
-            Json(json!({
-                "status": "partial",
-                "uploaded": n,
-                "files": saved,
-                "failed": failures(failed),
-            })),
-        )
-            .into_response()),
-    }
+    batch_response("uploaded", saved, failed, "no files uploaded")
 }
 
 /// Validates `bytes` as a JSON object and writes it to `dir/name`.
@@ -125,25 +110,7 @@ pub async fn delete(
         let deleted = blocking(move || delete_all(&dir)).await??;
         return Ok(Json(json!({"status": "ok", "deleted": deleted})).into_response());
     }
-    let mut names: Vec<String> = q
-        .iter()
-        .filter(|(k, _)| k == "name" || k == "filename")
-        .map(|(_, v)| v.trim().to_owned())
-        .filter(|v| !v.is_empty())
-        .collect();
-    if names.is_empty() && !body.iter().all(u8::is_ascii_whitespace) {
-        names = body_names(&body)?;
-    }
-    let mut unique: Vec<String> = Vec::new();
-    for name in names {
-        let name = checked_name(&name)?;
-        if !unique.contains(&name) {
-            unique.push(name);
-        }
-    }
-    if unique.is_empty() {
-        return Err(ApiError::bad_request("invalid name"));
-    }
+    let unique = requested_names(&q, &body)?;
     let mut deleted = Vec::new();
     let mut failed = Vec::new();
     for name in unique {
@@ -159,21 +126,58 @@ pub async fn delete(
             )),
         }
     }
-    match (deleted.len(), failed.len()) {
+    batch_response("deleted", deleted, failed, "invalid name")
+}
+
+/// One item ⇒ `{"status":"ok"}` or its own error; several ⇒ `{"status":"ok",<count>,
+/// "files"}`, or `207 {"status":"partial",…,"failed":[{name,error}]}`.
+fn batch_response(
+    count_key: &str,
+    done: Vec<String>,
+    mut failed: Vec<(String, ApiError)>,
+    empty_error: &str,
+) -> ApiResult {
+    match (done.len(), failed.len()) {
+        (0, 0) => Err(ApiError::bad_request(empty_error)),
         (1, 0) => ok(),
         (0, 1) => Err(failed.remove(0).1),
-        (n, 0) => Ok(Json(json!({"status": "ok", "deleted": n, "files": deleted})).into_response()),
+        (n, 0) => Ok(Json(json!({"status": "ok", count_key: n, "files": done})).into_response()),
         (n, _) => Ok((
             StatusCode::MULTI_STATUS,
             Json(json!({
                 "status": "partial",
-                "deleted": n,
-                "files": deleted,
+                count_key: n,
+                "files": done,
                 "failed": failures(failed),
             })),
         )
             .into_response()),
     }
+}
+
+/// Names from repeated `?name=`/`?filename=`, else from the JSON body; validated and
+/// de-duplicated; none ⇒ `400 invalid name`.
+fn requested_names(q: &[(String, String)], body: &[u8]) -> Result<Vec<String>, ApiError> {
+    let mut names: Vec<String> = q
+        .iter()
+        .filter(|(k, _)| k == "name" || k == "filename")
+        .map(|(_, v)| v.trim().to_owned())
+        .filter(|v| !v.is_empty())
+        .collect();
+    if names.is_empty() && !body.iter().all(u8::is_ascii_whitespace) {
+        names = body_names(body)?;
+    }
+    let mut unique: Vec<String> = Vec::new();
+    for name in names {
+        let name = checked_name(&name)?;
+        if !unique.contains(&name) {
+            unique.push(name);
+        }
+    }
+    if unique.is_empty() {
+        return Err(ApiError::bad_request("invalid name"));
+    }
+    Ok(unique)
 }
 
 fn body_names(body: &[u8]) -> Result<Vec<String>, ApiError> {
