@@ -15,7 +15,7 @@ use std::sync::Arc;
 
 use cpa_config::raw::RawConfig;
 use cpa_config::save::SaveOptions;
-use cpa_config::{Config, Env, Loaded};
+use cpa_config::{Config, ConfigHandle, Env, Loaded};
 use cpa_router::pool::Pool;
 use cpa_usage::{RequestLogger, UsageHandle};
 use parking_lot::RwLock;
@@ -116,6 +116,26 @@ impl ManagementContext {
             save: SaveOptions::default(),
             max_auth_file_bytes: DEFAULT_MAX_AUTH_FILE_BYTES,
         }
+    }
+
+    /// A context over a [`ConfigHandle`]: snapshots come from the handle, and every
+    /// saved config is made live with [`ConfigHandle::reload`], so the handle stays
+    /// the single owner of the running config and its subscribers
+    /// ([`cpa_config::ConfigEvent::Reloaded`]) see management edits like any other
+    /// reload. The handle's environment and save options are used.
+    pub fn from_handle(handle: Arc<ConfigHandle>) -> Self {
+        let (read, write) = (handle.clone(), handle.clone());
+        Self::new(
+            handle.path().to_path_buf(),
+            move || (read.current(), read.raw()),
+            move |_saved: Loaded| {
+                if let Err(err) = write.reload() {
+                    tracing::warn!(%err, "management: saved config could not be made live");
+                }
+            },
+        )
+        .with_env(handle.options().env.clone())
+        .with_save_options(handle.options().save.clone())
     }
 
     /// The environment used to validate configs the API writes (the same one the

@@ -25,6 +25,9 @@
 //! # }
 //! ```
 //!
+//! A server that keeps its config in a `cpa_config::ConfigHandle` can use
+//! [`ManagementContext::from_handle`] instead of the two closures.
+//!
 //! | module | job |
 //! |---|---|
 //! | [`context`] | what the server provides |

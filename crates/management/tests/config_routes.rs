@@ -329,3 +329,41 @@ async fn usage_statistics_toggle_is_applied_live() {
         json!({"usage-statistics-enabled": true})
     );
 }
+
+#[tokio::test]
+async fn context_over_a_config_handle_applies_through_reload() {
+    use std::net::SocketAddr;
+    let h = Harness::start().await;
+    let (handle, _) =
+        cpa_config::ConfigHandle::load(&h.config_path, cpa_config::LoadOptions::default())
+            .expect("handle");
+    let mut events = handle.events();
+    let ctx = cpa_management::ManagementContext::from_handle(handle.clone());
+    let app = axum::Router::new().nest("/v0/management", cpa_management::router(ctx));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
+        .expect("serve");
+    });
+    let resp = h
+        .client
+        .put(format!("http://{addr}/v0/management/debug"))
+        .bearer_auth(common::KEY)
+        .body(r#"{"value":true}"#)
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(resp.status().as_u16(), 200);
+    assert!(handle.current().debug, "the handle holds the saved config");
+    assert!(matches!(
+        events.try_recv(),
+        Ok(cpa_config::ConfigEvent::Reloaded(_))
+    ));
+}
