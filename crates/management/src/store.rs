@@ -26,11 +26,14 @@ impl Shared {
         let mut raw = (*self.raw()).clone();
         edit(&mut raw)?;
         let this = self.clone();
-        let loaded = tokio::task::spawn_blocking(move || this.write_raw(&raw))
-            .await
-            .map_err(|err| save_failed(&err.to_string()))??;
-        self.apply(loaded);
-        Ok(())
+        // Saving and the server's apply callback may block (file I/O, a reload).
+        tokio::task::spawn_blocking(move || {
+            let loaded = this.write_raw(&raw)?;
+            this.apply(loaded);
+            Ok(())
+        })
+        .await
+        .map_err(|err| save_failed(&err.to_string()))?
     }
 
     /// `PUT /config.yaml`: validates `text`, stores it verbatim (a plaintext
@@ -45,17 +48,19 @@ impl Shared {
         }
         let _guard = self.write_lock().lock().await;
         let this = self.clone();
-        let loaded = tokio::task::spawn_blocking(move || this.write_text(&text))
-            .await
-            .map_err(|err| {
-                ApiError::coded(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "write_failed",
-                    err.to_string(),
-                )
-            })??;
-        self.apply(loaded);
-        Ok(())
+        tokio::task::spawn_blocking(move || {
+            let loaded = this.write_text(&text)?;
+            this.apply(loaded);
+            Ok(())
+        })
+        .await
+        .map_err(|err| {
+            ApiError::coded(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "write_failed",
+                err.to_string(),
+            )
+        })?
     }
 
     fn write_raw(&self, raw: &RawConfig) -> Result<Loaded, ApiError> {
