@@ -119,19 +119,18 @@ impl ManagementContext {
     }
 
     /// A context over a [`ConfigHandle`]: snapshots come from the handle, and every
-    /// saved config is made live with [`ConfigHandle::reload`], so the handle stays
-    /// the single owner of the running config and its subscribers
+    /// saved config is made live with [`ConfigHandle::store`] (its content hash is
+    /// that of the saved bytes, so the watcher skips the file), keeping the handle
+    /// the single owner of the running config; its subscribers
     /// ([`cpa_config::ConfigEvent::Reloaded`]) see management edits like any other
     /// reload. The handle's environment and save options are used.
     pub fn from_handle(handle: Arc<ConfigHandle>) -> Self {
         let (read, write) = (handle.clone(), handle.clone());
         Self::new(
             handle.path().to_path_buf(),
-            move || (read.current(), read.raw()),
-            move |_saved: Loaded| {
-                if let Err(err) = write.reload() {
-                    tracing::warn!(%err, "management: saved config could not be made live");
-                }
+            move || read.snapshot(),
+            move |saved: Loaded| {
+                write.store(saved);
             },
         )
         .with_env(handle.options().env.clone())

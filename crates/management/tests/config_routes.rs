@@ -331,7 +331,7 @@ async fn usage_statistics_toggle_is_applied_live() {
 }
 
 #[tokio::test]
-async fn context_over_a_config_handle_applies_through_reload() {
+async fn context_over_a_config_handle_applies_through_store() {
     use std::net::SocketAddr;
     let h = Harness::start().await;
     let (handle, _) =
