@@ -24,6 +24,7 @@
 //! This crate must not retry, sleep or pick credentials (that is `cpa-router`), and must
 //! not know client-facing status codes or error shapes (that is `cpa-server`).
 
+pub mod capture;
 pub mod claude;
 pub mod codex;
 pub mod credential;

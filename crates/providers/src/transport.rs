@@ -35,6 +35,7 @@ pub(crate) async fn send(
     out: Outgoing,
 ) -> Result<reqwest::Response, UpstreamError> {
     let client = clients.client_for(cred.proxy())?;
+    crate::capture::record(&out);
     tracing::debug!(provider = cred.provider_name(), credential = cred.id(), url = %out.url, "upstream request");
     let response = client
         .post(&out.url)

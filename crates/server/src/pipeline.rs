@@ -19,6 +19,7 @@ mod classify;
 mod framing;
 mod payload;
 mod stream;
+mod upstream_log;
 mod usage;
 
 use std::collections::HashSet;
@@ -35,6 +36,7 @@ use crate::respond::{ApiError, ErrorKind};
 use crate::state::{AppState, Runtime};
 
 pub use stream::SseBody;
+pub use upstream_log::UpstreamLog;
 
 /// One client request, as the handler extracted it.
 #[derive(Debug, Clone)]
@@ -57,6 +59,8 @@ pub struct ClientCall {
     pub principal: String,
     /// The request id.
     pub request_id: String,
+    /// Where upstream attempts are recorded for the request log (only while it is on).
+    pub upstream_log: Option<UpstreamLog>,
 }
 
 /// What a successful run hands to the handler.

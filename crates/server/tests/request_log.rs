@@ -12,11 +12,15 @@ use cpa_server::state::{AppState, Runtime};
 use cpa_usage::{RequestLogSettings, RequestLogger, UsageSink};
 
 async fn serve(request_log: bool) -> (String, RequestLogger, tempfile::TempDir) {
+    serve_with(request_log, "").await
+}
+
+async fn serve_with(request_log: bool, extra: &str) -> (String, RequestLogger, tempfile::TempDir) {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("config.yaml");
     std::fs::write(
         &path,
-        format!("host: 127.0.0.1\nport: 0\nrequest-log: {request_log}\n"),
+        format!("host: 127.0.0.1\nport: 0\nrequest-log: {request_log}\n{extra}"),
     )
     .expect("write");
     let config = Arc::new(cpa_config::load(&path).expect("load").config);
@@ -122,4 +126,41 @@ async fn request_log_off_keeps_only_errors() {
         .expect("send");
     logger.flush().await;
     assert_eq!(log_files(dir.path()).len(), 1);
+}
+
+#[tokio::test]
+async fn request_log_records_the_upstream_request_and_response() {
+    let mock = cpa_mock::MockUpstream::start().await.expect("mock");
+    let (base, logger, dir) = serve_with(
+        true,
+        &format!(
+            "claude-api-key:\n  - api-key: sk-ant-upstream-secret\n    base-url: \"{}\"\n",
+            mock.base_url()
+        ),
+    )
+    .await;
+    let response = reqwest::Client::new()
+        .post(format!("{base}/v1/chat/completions"))
+        .body(r#"{"model":"claude-sonnet-4-5-20250929","messages":[{"role":"user","content":"log me"}]}"#)
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(response.status(), 200);
+    response.text().await.expect("body");
+    logger.flush().await;
+    let files = log_files(dir.path());
+    assert_eq!(files.len(), 1, "{files:?}");
+    let text = std::fs::read_to_string(dir.path().join("logs").join(&files[0])).expect("read");
+    assert!(text.contains("=== API REQUEST 1 ==="), "{text}");
+    assert!(
+        text.contains(&format!("Upstream URL: {}/v1/messages", mock.base_url())),
+        "{text}"
+    );
+    assert!(text.contains("provider=claude"), "{text}");
+    assert!(text.contains("=== API RESPONSE 1 ==="), "{text}");
+    assert!(text.contains("Mock reply to: log me"), "{text}");
+    assert!(
+        !text.contains("sk-ant-upstream-secret"),
+        "the upstream key leaked into the log"
+    );
 }

@@ -2,7 +2,6 @@
 //!
 //! Streaming unless `stream` is absent or the JSON literal `false` (as the original).
 
-use axum::Extension;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
@@ -10,54 +9,33 @@ use bytes::Bytes;
 use cpa_protocol::Format;
 use cpa_providers::Action;
 
-use super::call::{self, Route};
-use crate::middleware::client_auth::ClientPrincipal;
-use crate::middleware::request_id::RequestId;
+use super::call::{self, RequestMeta, Route};
 use crate::state::AppState;
 
 /// `POST /v1/messages`.
 pub async fn messages(
     State(state): State<AppState>,
-    principal: Option<Extension<ClientPrincipal>>,
-    request_id: Option<Extension<RequestId>>,
+    meta: RequestMeta,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    handle(
-        state,
-        Action::Generate,
-        principal,
-        request_id,
-        headers,
-        body,
-    )
-    .await
+    handle(state, Action::Generate, meta, headers, body).await
 }
 
 /// `POST /v1/messages/count_tokens`.
 pub async fn count_tokens(
     State(state): State<AppState>,
-    principal: Option<Extension<ClientPrincipal>>,
-    request_id: Option<Extension<RequestId>>,
+    meta: RequestMeta,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    handle(
-        state,
-        Action::CountTokens,
-        principal,
-        request_id,
-        headers,
-        body,
-    )
-    .await
+    handle(state, Action::CountTokens, meta, headers, body).await
 }
 
 async fn handle(
     state: AppState,
     action: Action,
-    principal: Option<Extension<ClientPrincipal>>,
-    request_id: Option<Extension<RequestId>>,
+    meta: RequestMeta,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
@@ -76,13 +54,5 @@ async fn handle(
         alt: None,
         allows_nonstream_keepalive: true,
     };
-    call::execute(
-        state,
-        &headers,
-        principal.map(|e| e.0),
-        request_id.map(|e| e.0),
-        route,
-        body,
-    )
-    .await
+    call::execute(state, &headers, meta, route, body).await
 }

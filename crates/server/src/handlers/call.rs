@@ -14,7 +14,7 @@ use tokio_stream::wrappers::ReceiverStream;
 
 use crate::middleware::client_auth::ClientPrincipal;
 use crate::middleware::request_id::RequestId;
-use crate::pipeline::{self, ClientCall, Outcome};
+use crate::pipeline::{self, ClientCall, Outcome, UpstreamLog};
 use crate::respond::{ApiError, ClientFormat, ErrorKind};
 use crate::state::AppState;
 
@@ -87,12 +87,37 @@ pub fn peek(format: Format, body: &[u8]) -> Result<Peek, Box<Response>> {
     })
 }
 
+/// What the middleware left in the request extensions for the pipeline.
+#[derive(Debug, Default)]
+pub struct RequestMeta {
+    /// The client key that authenticated the request.
+    pub principal: Option<ClientPrincipal>,
+    /// The request id.
+    pub request_id: Option<RequestId>,
+    /// The request log's upstream half, while `request-log` is on.
+    pub upstream_log: Option<UpstreamLog>,
+}
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for RequestMeta {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(Self {
+            principal: parts.extensions.get().cloned(),
+            request_id: parts.extensions.get().cloned(),
+            upstream_log: parts.extensions.get().cloned(),
+        })
+    }
+}
+
 /// Runs the pipeline and renders the outcome.
 pub async fn execute(
     state: AppState,
     headers: &HeaderMap,
-    principal: Option<ClientPrincipal>,
-    request_id: Option<RequestId>,
+    meta: RequestMeta,
     route: Route,
     body: Bytes,
 ) -> Response {
@@ -111,8 +136,9 @@ pub async fn execute(
         action: route.action,
         alt: route.alt,
         forward_headers,
-        principal: principal.map(|p| p.0).unwrap_or_default(),
-        request_id: request_id.map(|r| r.0).unwrap_or_default(),
+        principal: meta.principal.map(|p| p.0).unwrap_or_default(),
+        request_id: meta.request_id.map(|r| r.0).unwrap_or_default(),
+        upstream_log: meta.upstream_log,
     };
     let keepalive = runtime.config.nonstream_keepalive_interval.filter(|_| {
         route.allows_nonstream_keepalive && !route.is_streaming && route.action == Action::Generate

@@ -7,7 +7,6 @@
 
 use std::collections::HashMap;
 
-use axum::Extension;
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
@@ -15,9 +14,7 @@ use bytes::Bytes;
 use cpa_protocol::Format;
 use cpa_providers::Action;
 
-use super::call::{self, Route};
-use crate::middleware::client_auth::ClientPrincipal;
-use crate::middleware::request_id::RequestId;
+use super::call::{self, RequestMeta, Route};
 use crate::respond::{ApiError, ErrorKind};
 use crate::state::AppState;
 
@@ -26,8 +23,7 @@ pub async fn model_action(
     State(state): State<AppState>,
     Path(model_action): Path<String>,
     Query(query): Query<HashMap<String, String>>,
-    principal: Option<Extension<ClientPrincipal>>,
-    request_id: Option<Extension<RequestId>>,
+    meta: RequestMeta,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
@@ -72,13 +68,5 @@ pub async fn model_action(
         alt,
         allows_nonstream_keepalive: true,
     };
-    call::execute(
-        state,
-        &headers,
-        principal.map(|e| e.0),
-        request_id.map(|e| e.0),
-        route,
-        body,
-    )
-    .await
+    call::execute(state, &headers, meta, route, body).await
 }

@@ -2,7 +2,6 @@
 //!
 //! Streaming iff the body's `stream` is the JSON literal `true` (as the original).
 
-use axum::Extension;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
@@ -10,74 +9,44 @@ use bytes::Bytes;
 use cpa_protocol::Format;
 use cpa_providers::Action;
 
-use super::call::{self, Route};
-use crate::middleware::client_auth::ClientPrincipal;
-use crate::middleware::request_id::RequestId;
+use super::call::{self, RequestMeta, Route};
 use crate::respond::{ApiError, ErrorKind};
 use crate::state::AppState;
 
 /// `POST /v1/chat/completions`.
 pub async fn chat_completions(
     State(state): State<AppState>,
-    principal: Option<Extension<ClientPrincipal>>,
-    request_id: Option<Extension<RequestId>>,
+    meta: RequestMeta,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    handle(
-        state,
-        Format::OpenAiChat,
-        principal,
-        request_id,
-        headers,
-        body,
-    )
-    .await
+    handle(state, Format::OpenAiChat, meta, headers, body).await
 }
 
 /// `POST /v1/completions` (legacy; translated to chat upstream).
 pub async fn completions(
     State(state): State<AppState>,
-    principal: Option<Extension<ClientPrincipal>>,
-    request_id: Option<Extension<RequestId>>,
+    meta: RequestMeta,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    handle(
-        state,
-        Format::OpenAiCompletions,
-        principal,
-        request_id,
-        headers,
-        body,
-    )
-    .await
+    handle(state, Format::OpenAiCompletions, meta, headers, body).await
 }
 
 /// `POST /v1/responses`.
 pub async fn responses(
     State(state): State<AppState>,
-    principal: Option<Extension<ClientPrincipal>>,
-    request_id: Option<Extension<RequestId>>,
+    meta: RequestMeta,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    handle(
-        state,
-        Format::OpenAiResponses,
-        principal,
-        request_id,
-        headers,
-        body,
-    )
-    .await
+    handle(state, Format::OpenAiResponses, meta, headers, body).await
 }
 
 async fn handle(
     state: AppState,
     format: Format,
-    principal: Option<Extension<ClientPrincipal>>,
-    request_id: Option<Extension<RequestId>>,
+    meta: RequestMeta,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
@@ -116,15 +85,7 @@ async fn handle(
         alt: None,
         allows_nonstream_keepalive: format != Format::OpenAiChat,
     };
-    call::execute(
-        state,
-        &headers,
-        principal.map(|e| e.0),
-        request_id.map(|e| e.0),
-        route,
-        body,
-    )
-    .await
+    call::execute(state, &headers, meta, route, body).await
 }
 
 /// `GET /v1/responses`: Codex CLI first tries to upgrade this to a websocket. Until that

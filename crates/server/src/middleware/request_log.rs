@@ -21,6 +21,7 @@ use cpa_usage::{RequestLogRecord, RequestLogger};
 use http_body::{Frame, SizeHint};
 
 use crate::middleware::request_id::RequestId;
+use crate::pipeline::UpstreamLog;
 use crate::respond::{ApiError, ClientFormat, ErrorKind};
 use crate::state::AppState;
 
@@ -52,9 +53,14 @@ pub async fn capture(State(state): State<AppState>, request: Request, next: Next
     record.request_id = parts.extensions.get::<RequestId>().map(|id| id.0.clone());
     record.request_headers = header_pairs(&parts.headers);
     record.request_body = CappedBody::from_bytes(&bytes, logger.max_body_bytes());
-    let response = next
-        .run(Request::from_parts(parts, Body::from(bytes)))
-        .await;
+    let upstream_log = logger
+        .is_enabled()
+        .then(|| UpstreamLog::new(logger.max_body_bytes()));
+    let mut request = Request::from_parts(parts, Body::from(bytes));
+    if let Some(log) = &upstream_log {
+        request.extensions_mut().insert(log.clone());
+    }
+    let response = next.run(request).await;
 
     record.status = response.status().as_u16();
     record.response_headers = header_pairs(response.headers());
@@ -62,6 +68,7 @@ pub async fn capture(State(state): State<AppState>, request: Request, next: Next
     let body = LoggedBody {
         inner: body,
         record: Some(record),
+        upstream_log,
         logger,
     };
     Response::from_parts(parts, Body::new(body))
@@ -83,6 +90,7 @@ fn header_pairs(headers: &http::HeaderMap) -> Vec<(String, String)> {
 struct LoggedBody {
     inner: Body,
     record: Option<RequestLogRecord>,
+    upstream_log: Option<UpstreamLog>,
     logger: RequestLogger,
 }
 
@@ -114,7 +122,10 @@ impl http_body::Body for LoggedBody {
 
 impl Drop for LoggedBody {
     fn drop(&mut self) {
-        if let Some(record) = self.record.take() {
+        if let Some(mut record) = self.record.take() {
+            if let Some(log) = &self.upstream_log {
+                record.attempts = log.take();
+            }
             self.logger.log(record);
         }
     }

@@ -14,6 +14,7 @@ use futures_util::StreamExt;
 use super::classify::{self, Failure};
 use super::payload;
 use super::stream::{self, StreamSetup};
+use super::upstream_log::{self, AttemptRecorder};
 use super::usage::{DraftFields, UsageDraft};
 use super::{ClientCall, Outcome};
 use crate::respond::{ApiError, ErrorKind};
@@ -84,6 +85,15 @@ pub async fn run(
         resolution.requested.clone(),
         chrono::Utc::now().timestamp(),
     );
+    let recorder = call.upstream_log.as_ref().map(|log| {
+        AttemptRecorder::new(
+            log,
+            credential.provider_name(),
+            pick.credential.id.as_str(),
+            &pick.credential.label,
+            pick.credential.auth_kind == cpa_router::AuthKind::OAuth,
+        )
+    });
     let mut request = UpstreamRequest {
         model: pick.upstream_model.clone(),
         body: Bytes::new(),
@@ -108,7 +118,13 @@ pub async fn run(
             }
             CountTokensPlan::Upstream(body) => {
                 request.body = Bytes::from(body);
-                let response = match executor.count_tokens(request, credential).await {
+                let result = upstream_log::run(
+                    recorder.as_ref(),
+                    executor.count_tokens(request, credential),
+                )
+                .await;
+                record_outcome(recorder, &result);
+                let response = match result {
                     Ok(response) => response,
                     Err(err) => return Err(classify::upstream_failure(&err, call.format, target)),
                 };
@@ -135,7 +151,10 @@ pub async fn run(
     request.body = Bytes::from(body);
 
     if !call.is_streaming {
-        let response = match executor.execute(request, credential).await {
+        let result =
+            upstream_log::run(recorder.as_ref(), executor.execute(request, credential)).await;
+        record_outcome(recorder, &result);
+        let response = match result {
             Ok(response) => response,
             Err(err) => {
                 usage.fail(None, err.status().map(|s| s.as_u16()));
@@ -157,7 +176,23 @@ pub async fn run(
         return Ok(Outcome::Json(Bytes::from(body)));
     }
 
-    let mut upstream = match executor.execute_stream(request, credential).await {
+    let result = upstream_log::run(
+        recorder.as_ref(),
+        executor.execute_stream(request, credential),
+    )
+    .await;
+    if let Some(recorder) = recorder {
+        match &result {
+            Ok(stream) => recorder.finish(
+                Some(stream.status().as_u16()),
+                stream.headers(),
+                b"(streamed to the client)",
+                None,
+            ),
+            Err(err) => finish_failed(recorder, err),
+        }
+    }
+    let mut upstream = match result {
         Ok(stream) => stream,
         Err(err) => {
             usage.fail(None, err.status().map(|s| s.as_u16()));
@@ -184,4 +219,32 @@ pub async fn run(
         usage,
     };
     Ok(Outcome::Stream(stream::spawn(setup, first, upstream)))
+}
+
+/// Finishes the request-log record of a non-stream attempt.
+fn record_outcome(
+    recorder: Option<AttemptRecorder>,
+    result: &Result<cpa_providers::UpstreamResponse, cpa_providers::UpstreamError>,
+) {
+    let Some(recorder) = recorder else { return };
+    match result {
+        Ok(response) => recorder.finish(
+            Some(response.status.as_u16()),
+            &response.headers,
+            &response.body,
+            None,
+        ),
+        Err(err) => finish_failed(recorder, err),
+    }
+}
+
+fn finish_failed(recorder: AttemptRecorder, err: &cpa_providers::UpstreamError) {
+    let body = err.body().map(|b| b.to_vec()).unwrap_or_default();
+    let error = err.status().is_none().then(|| err.to_string());
+    recorder.finish(
+        err.status().map(|s| s.as_u16()),
+        &http::HeaderMap::new(),
+        &body,
+        error,
+    );
 }
