@@ -13,7 +13,7 @@ use futures_util::StreamExt;
 
 use super::classify::{self, Failure};
 use super::payload;
-use super::stream::{self, StreamSetup};
+use super::stream::{self, StreamHealth, StreamSetup};
 use super::upstream_log::{self, AttemptRecorder};
 use super::usage::{DraftFields, UsageDraft};
 use super::{ClientCall, Outcome};
@@ -217,6 +217,11 @@ pub async fn run(
         keepalive: runtime.config.streaming.keepalive,
         response_ctx,
         usage,
+        health: StreamHealth {
+            pool: upstreams.shared_pool(),
+            credential: pick.credential.id.clone(),
+            model: pick.model.clone(),
+        },
     };
     Ok(Outcome::Stream(stream::spawn(setup, first, upstream)))
 }

@@ -42,6 +42,19 @@ pub struct StreamSetup {
     pub response_ctx: ResponseContext,
     /// The attempt's usage record, finished when the stream ends.
     pub usage: UsageDraft,
+    /// Where a failure after commit is recorded: the pool, the credential and the model.
+    pub health: StreamHealth,
+}
+
+/// The credential a committed stream came from, so a mid-stream failure still counts
+/// against it (spec §5.5.4), although the client can no longer be failed over.
+pub struct StreamHealth {
+    /// The live pool.
+    pub pool: std::sync::Arc<cpa_router::pool::Pool>,
+    /// The credential.
+    pub credential: cpa_router::CredentialId,
+    /// The route model whose health is affected.
+    pub model: String,
 }
 
 /// Starts forwarding; `first` is the event peeked before commit (`None`: empty stream).
@@ -114,6 +127,10 @@ async fn forward(
                 tracing::warn!(error = %message, "upstream stream failed after the response was committed");
                 let _ = send(&tx, framing.error(setup.client, &message)).await;
                 setup.usage.fail(upstream.usage(), Some(200));
+                let health = &setup.health;
+                health
+                    .pool
+                    .record_failure(&health.credential, &health.model, &err.disposition());
                 return;
             }
             None => break,
