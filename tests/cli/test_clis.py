@@ -172,7 +172,17 @@ def codex_home(home: pathlib.Path, proxy, model: str, *, websockets: bool = Fals
     (codex / "config.toml").write_text(
         f"""model = "{model}"
 model_provider = "cpa"
+# Keep the run on 127.0.0.1: no release check (api.github.com), no OTLP metrics
+# (ab.chatgpt.com), no curated-plugin / apps listing (chatgpt.com, github.com).
 check_for_update_on_startup = false
+
+[analytics]
+enabled = false
+
+[features]
+plugins = false
+remote_plugin = false
+apps = false
 
 [model_providers.cpa]
 name = "cli-proxy-api"
