@@ -16,40 +16,98 @@ BIN_DIR = HERE / "node_modules" / ".bin"
 CLIENT_KEY = "sk-cli-e2e-client"
 MOCK_PREFIX = "mock-upstream listening on "
 
-# Upstream model names (what the mock sees) behind the aliases the CLIs ask for.
-CLAUDE_MODEL = "claude-sonnet-4-5-20250929"
-CLAUDE_MODEL_NO_TOOLS = "claude-haiku-4-5-20251001"  # payload filter strips its tools
-GEMINI_MODEL = "gemini-2.5-pro"
-CODEX_MODEL = "gpt-5"
+
+@dataclass(frozen=True)
+class Provider:
+    """One provider entry of the generated config and what its upstream requests look like."""
+
+    section: str  # config key
+    api_key: str  # upstream credential the mock must see
+    base_suffix: str  # appended to the mock URL for base-url
+    model: str  # upstream model behind alias cli-<name>
+    model_no_tools: str  # upstream model behind cli-<name>-notools (payload filter drops tools)
+    path: str  # the mock path every request of this provider must hit ({model} substituted)
+    body_key: str  # a top-level body key only this format has
+
+
+PROVIDERS: dict[str, Provider] = {
+    "claude": Provider(
+        "claude-api-key",
+        "sk-ant-cli-e2e",
+        "",
+        "claude-sonnet-4-5-20250929",
+        "claude-haiku-4-5-20251001",
+        "/v1/messages",
+        "messages",
+    ),
+    "gemini": Provider(
+        "gemini-api-key",
+        "gm-cli-e2e",
+        "",
+        "gemini-2.5-pro",
+        "gemini-2.5-flash",
+        "/v1beta/models/{model}:streamGenerateContent",
+        "contents",
+    ),
+    "vertex": Provider(
+        "vertex-api-key",
+        "vx-cli-e2e",
+        "",
+        "gemini-2.0-flash",
+        "gemini-2.0-flash-lite",
+        "/v1/publishers/google/models/{model}:streamGenerateContent",
+        "contents",
+    ),
+    "codex": Provider(
+        "codex-api-key",
+        "cx-cli-e2e",
+        "/v1",
+        "gpt-5",
+        "gpt-5-mini",
+        "/v1/responses",
+        "input",
+    ),
+    "compat": Provider(
+        "openai-compatibility",
+        "oa-cli-e2e",
+        "/v1",
+        "gpt-4o-mini",
+        "gpt-4o",
+        "/v1/chat/completions",
+        "messages",
+    ),
+}
+
+
+def _provider_entry(name: str, p: Provider, mock_url: str) -> str:
+    models = (
+        f'      - {{name: "{p.model}", alias: "cli-{name}"}}\n'
+        f'      - {{name: "{p.model_no_tools}", alias: "cli-{name}-notools"}}\n'
+    )
+    base = f'"{mock_url}{p.base_suffix}"'
+    if p.section == "openai-compatibility":
+        return (
+            f"  - name: mockai\n    base-url: {base}\n"
+            f'    api-key-entries: [{{api-key: "{p.api_key}"}}]\n    models:\n{models}'
+        )
+    return f'  - api-key: "{p.api_key}"\n    base-url: {base}\n    models:\n{models}'
 
 
 def proxy_config(mock_url: str, port: int, auth_dir: str) -> str:
-    return f"""# written by tests/cli/conftest.py
+    sections = "".join(f"{p.section}:\n{_provider_entry(n, p, mock_url)}" for n, p in PROVIDERS.items())
+    no_tools = ", ".join(f'{{name: "{p.model_no_tools}"}}' for p in PROVIDERS.values())
+    return f"""# written by tests/cli/cli_support.py
 host: 127.0.0.1
 port: {port}
 api-keys: ["{CLIENT_KEY}"]
 auth-dir: "{auth_dir}"
 request-retry: 0
-claude-api-key:
-  - api-key: "sk-ant-cli-e2e"
-    base-url: "{mock_url}"
-    models:
-      - {{name: "{CLAUDE_MODEL}", alias: "cli-claude"}}
-      - {{name: "{CLAUDE_MODEL_NO_TOOLS}", alias: "cli-claude-notools"}}
-gemini-api-key:
-  - api-key: "gm-cli-e2e"
-    base-url: "{mock_url}"
-    models: [{{name: "{GEMINI_MODEL}", alias: "cli-gemini"}}]
-codex-api-key:
-  - api-key: "cx-cli-e2e"
-    base-url: "{mock_url}/v1"
-    models: [{{name: "{CODEX_MODEL}", alias: "cli-codex"}}]
-# Codex CLI always declares tools; with them the mock answers with a tool call. The
-# plain-text Codex test asks for this alias, whose upstream request loses its tools.
+{sections}# Codex CLI always declares tools, and with tools the mock answers with a tool call.
+# The plain-text tests ask for cli-<provider>-notools, whose upstream body loses them.
 payload:
   filter:
-    - models: [{{name: "{CLAUDE_MODEL_NO_TOOLS}", protocol: "claude"}}]
-      params: ["tools", "tool_choice"]
+    - models: [{no_tools}]
+      params: ["tools", "tool_choice", "toolConfig"]
 """
 
 

@@ -19,7 +19,15 @@ import time
 import httpx
 import pytest
 
-from cli_support import MOCK_PREFIX, Mock, Proxy, cpa_binary, free_port, proxy_config, stop_process
+from cli_support import (
+    MOCK_PREFIX,
+    Mock,
+    Proxy,
+    cpa_binary,
+    free_port,
+    proxy_config,
+    stop_process,
+)
 
 
 @pytest.fixture(scope="session")
