@@ -19,7 +19,14 @@ if [ -z "${CPA_BIN:-}" ]; then
   export CPA_BIN="$target/debug/cli-proxy-api"
 fi
 
-(cd "$here" && npm ci --no-audit --no-fund)
+# No dependency install scripts, on any npm version (Gemini CLI's optional keytar and
+# node-pty would want node-gyp or a GitHub download), except Claude Code's postinstall,
+# which copies the platform's native binary over bin/claude.exe.
+(
+  cd "$here"
+  npm ci --ignore-scripts --no-audit --no-fund
+  node node_modules/@anthropic-ai/claude-code/install.cjs
+)
 
 python="${CPA_PYTHON:-}"
 if [ -z "$python" ]; then
