@@ -202,6 +202,7 @@ fixtures! {
         response_max_tokens, response_from_sse_transcript,
         stream_text, stream_thinking_signature, stream_parallel_tools, stream_include_usage, stream_error,
         stream_max_tokens, response_stop_sequence, tool_choice_none_and_effort_suffix, stream_ping_and_unknown_blocks,
+        mid_conversation_system,
     ],
     claude__claude => [passthrough_keeps_bytes, passthrough_suffix_thinking, response_passthrough, stream_passthrough, count_tokens_passthrough],
     openai__openai => [passthrough_keeps_bytes, passthrough_suffix_effort, response_passthrough, stream_passthrough_done_once],

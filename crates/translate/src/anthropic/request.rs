@@ -60,6 +60,31 @@ pub(super) fn passthrough(body: &[u8], ctx: &RequestContext) -> Result<Vec<u8>, 
     edit_top_level(body, &edits)
 }
 
+/// The text of a mid-conversation `system` message, as system-prompt blocks.
+fn mid_conversation_system(content: MessageContent) -> Vec<SystemBlock> {
+    match content {
+        MessageContent::Text(text) if text.trim().is_empty() => Vec::new(),
+        MessageContent::Text(text) => vec![SystemBlock {
+            text,
+            ..SystemBlock::default()
+        }],
+        MessageContent::Blocks(blocks) => blocks
+            .into_iter()
+            .filter_map(|block| match block {
+                ContentBlock::Known(KnownBlock::Text {
+                    text,
+                    cache_control,
+                }) if !text.trim().is_empty() => Some(SystemBlock {
+                    text,
+                    cache_control,
+                    ..SystemBlock::default()
+                }),
+                _ => None,
+            })
+            .collect(),
+    }
+}
+
 /// Decodes a parsed Messages request into the IR.
 pub fn decode_messages_request(
     wire: MessagesRequest,
@@ -90,6 +115,14 @@ pub fn decode_messages_request(
         let role = match m.role.as_str() {
             "user" => Role::User,
             "assistant" => Role::Assistant,
+            // Claude Code (2.1+) sends environment notes as `role: "system"` messages inside
+            // `messages` when it believes the model accepts them. Providers other than
+            // Anthropic have no such turn: the text joins the system prompt, other blocks
+            // (tool additions/removals) are dropped.
+            "system" => {
+                req.system.extend(mid_conversation_system(m.content));
+                continue;
+            }
             other => {
                 return Err(TranslateError::shape(
                     format!("messages[{i}].role"),
