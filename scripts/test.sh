@@ -5,6 +5,7 @@
 # Environment:
 #   CPA_VENV   where the Python virtualenv lives (default: target/venv)
 #   CPA_SKIP_PYTHON=1   skip the Python SDK tests (e.g. when offline)
+#   CPA_SKIP_CLI=1      skip the coding-CLI end-to-end tests (Claude Code, Codex, Gemini CLI)
 #   CPA_SKIP_FUZZ=1     skip the bounded fuzz run of the translation decoders
 #   CPA_FUZZ_SECONDS    how long the fuzz run lasts (default 60)
 set -euo pipefail
@@ -34,6 +35,12 @@ if [ "${CPA_SKIP_PYTHON:-0}" != "1" ]; then
   "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r tests/python/requirements.txt
   step "python end-to-end tests"
   "$venv/bin/python" -m pytest -q tests/python
+  export CPA_VENV="$venv"
+fi
+
+if [ "${CPA_SKIP_CLI:-0}" != "1" ]; then
+  step "coding CLI end-to-end tests (Claude Code, Codex CLI, Gemini CLI)"
+  tests/cli/run.sh
 fi
 
 if [ "${CPA_SKIP_FUZZ:-0}" != "1" ]; then

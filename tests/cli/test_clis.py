@@ -194,10 +194,6 @@ def test_claude_code_tool_round_trip(proxy, upstream, tmp_path, provider):
     assert_tool_round_trip(upstream, provider, "Read")
 
 
-# What the proxy answers today when a mid-conversation system message must be translated.
-MID_CONV_SYSTEM_REJECTION = 'API Error: 400 invalid request: invalid value at messages[1].role: unknown role "system"'
-
-
 @pytest.mark.parametrize("provider", ALL)
 def test_claude_code_mid_conversation_system(proxy, upstream, tmp_path, provider):
     """Claude Code's default request shape, without CLAUDE_CODE_MODEL_CAPABILITIES.
@@ -205,18 +201,13 @@ def test_claude_code_mid_conversation_system(proxy, upstream, tmp_path, provider
     Claude Code 2.1.330 sends its environment block as a mid-conversation
     ``{"role": "system"}`` message (beta mid-conversation-system-2026-04-07). Through the
     Claude provider the mock refuses the role like Anthropic does ("Input should be 'user'
-    or 'assistant'") and Claude Code resends without system turns, so that passes. For
-    the other providers cpa-translate rejects the role with a message Claude Code does not
-    take for a refusal, so it gives up: that exact failure is reported as xfail, anything
-    else fails.
+    or 'assistant'") and Claude Code resends without system turns. For the other providers
+    the translator moves the message's text into the system prompt.
     """
     alias = f"cli-{provider}"
     env = claude_env(proxy, alias)
     del env["CLAUDE_CODE_MODEL_CAPABILITIES"]
     result = run_cli(claude_argv(alias, ""), tmp_path / "home", env)
-    if provider != "claude" and result.returncode == 1 and MID_CONV_SYSTEM_REJECTION in result.stdout:
-        assert upstream.requests() == []
-        pytest.xfail('proxy gap: 400 unknown role "system" for Claude Code\'s mid-conversation system message')
     assert_plain_reply(result)
     upstream_requests(upstream, provider, PROVIDERS[provider].model)
 
