@@ -330,3 +330,95 @@ fn debug_switches_the_log_level_live() {
     }
     assert!(terminate(&mut child).success());
 }
+
+#[test]
+fn management_api_is_mounted_guarded_and_persists_to_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let config = dir.path().join("config.yaml");
+    std::fs::write(
+        &config,
+        format!(
+            "# managed by the test\nhost: 127.0.0.1\nport: {port}\nremote-management:\n  secret-key: \"mgmt-secret\" # keep this comment\napi-keys: [\"old-key\"]\nunknown-extension: 42\n"
+        ),
+    )
+    .unwrap();
+    let mut child = spawn(dir.path(), &[]);
+    wait_until_up(&format!("http://127.0.0.1:{port}/"));
+    let base = format!("http://127.0.0.1:{port}/v0/management");
+    let client = reqwest::blocking::Client::new();
+
+    let missing = client.get(format!("{base}/api-keys")).send().unwrap();
+    assert_eq!(missing.status(), 401);
+    assert_eq!(
+        missing.headers()["x-cpa-version"],
+        env!("CARGO_PKG_VERSION")
+    );
+    let wrong = client
+        .get(format!("{base}/api-keys"))
+        .bearer_auth("nope")
+        .send()
+        .unwrap();
+    assert_eq!(wrong.status(), 401);
+
+    let put = client
+        .put(format!("{base}/api-keys"))
+        .header("x-management-key", "mgmt-secret")
+        .body(r#"["new-key"]"#)
+        .send()
+        .unwrap();
+    assert_eq!(put.status(), 200, "{}", put.text().unwrap_or_default());
+
+    let on_disk = std::fs::read_to_string(&config).unwrap();
+    assert!(on_disk.contains("# managed by the test"), "{on_disk}");
+    assert!(on_disk.contains("# keep this comment"), "{on_disk}");
+    assert!(on_disk.contains("unknown-extension: 42"), "{on_disk}");
+    assert!(
+        on_disk.contains("new-key") && !on_disk.contains("old-key"),
+        "{on_disk}"
+    );
+    assert!(
+        on_disk.contains("$2"),
+        "the secret was not hashed: {on_disk}"
+    );
+
+    // The change is live for the client API without a restart.
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        let status = client
+            .get(format!("http://127.0.0.1:{port}/v1/models"))
+            .bearer_auth("new-key")
+            .send()
+            .unwrap()
+            .status();
+        if status == 200 {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "new key never accepted ({status})"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(terminate(&mut child).success());
+}
+
+#[test]
+fn management_api_is_absent_without_a_secret() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    std::fs::write(
+        dir.path().join("config.yaml"),
+        format!("host: 127.0.0.1\nport: {port}\n"),
+    )
+    .unwrap();
+    let mut child = spawn(dir.path(), &[]);
+    wait_until_up(&format!("http://127.0.0.1:{port}/"));
+    let response = reqwest::blocking::Client::new()
+        .get(format!("http://127.0.0.1:{port}/v0/management/config"))
+        .bearer_auth("anything")
+        .send()
+        .unwrap();
+    assert_eq!(response.status(), 404);
+    assert!(terminate(&mut child).success());
+}
