@@ -12,17 +12,9 @@
 //!   nearest recovery is within `max-retry-interval`; the caller waits that long;
 //! * `switch-preview-model` fallback candidates are used only after a quota failure.
 //!
-//! Mapping from `cpa_providers::Disposition` (done by the server, because this crate
-//! must not depend on the HTTP-aware providers crate):
-//!
-//! | providers | router |
-//! |---|---|
-//! | `Suspend { reason: "unauthorized" \| "payment_required", .. }` | `DisableCredential { reason }` |
-//! | `Suspend { reason: "not_found", duration }` | `TryNext { cool_down: Some(duration) }` |
-//! | `CoolDown { retry_after }` | `CoolDown { retry_after }` |
-//! | `Unavailable { duration }` | `TryNext { cool_down: Some(duration) }` |
-//! | `Failed` | `Fail` |
-//! | `Stop` | `Cancelled` |
+//! Executors classify their failures into [`Disposition`] themselves
+//! (`cpa_providers::UpstreamError::disposition`); this crate does not depend on the
+//! providers crate and never sees status codes except through [`Disposition::from_status`].
 //!
 //! Differences from the original (spec §5.5–§5.7): 400-class errors are not retried
 //! on other credentials, and `max-retry-credentials` is honoured per pass.
