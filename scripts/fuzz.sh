@@ -17,6 +17,16 @@ target_dir="$(realpath -m "${CARGO_TARGET_DIR:-target}")/fuzz"
 corpus="$(mktemp -d)"
 trap 'rm -rf "$corpus"' EXIT
 cp fuzz/corpus_seed/* "$corpus"/
+log="$target_dir/fuzz-run.log"
+mkdir -p "$target_dir"
 cd fuzz
-RUSTC_BOOTSTRAP=1 cargo fuzz run decoders --target-dir "$target_dir" \
-  "$corpus" -- -max_total_time="$secs" -print_final_stats=1
+# libFuzzer reports every new input; keep that in a log and show the end of it.
+if RUSTC_BOOTSTRAP=1 cargo fuzz run decoders --target-dir "$target_dir" \
+  "$corpus" -- -max_total_time="$secs" -print_final_stats=1 > "$log" 2>&1; then
+  grep -E '^Done|^stat::(number_of_executed_units|peak_rss_mb)' "$log" || tail -n 5 "$log"
+  echo "fuzzing found no crash (full log: $log)"
+else
+  status=$?
+  tail -n 60 "$log"
+  exit "$status"
+fi

@@ -22,6 +22,11 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 step "cargo test"
 cargo test --workspace --locked
 
+if [ "${CPA_SKIP_FUZZ:-0}" != "1" ]; then
+  step "fuzz the translation decoders for ${CPA_FUZZ_SECONDS:-60}s"
+  ./scripts/fuzz.sh "${CPA_FUZZ_SECONDS:-60}"
+fi
+
 step "build the binary for the end-to-end tests"
 cargo build --locked -p cli-proxy-api
 export CPA_BIN="$(realpath -m "${CARGO_TARGET_DIR:-target}")/debug/cli-proxy-api"
@@ -41,9 +46,4 @@ fi
 if [ "${CPA_SKIP_CLI:-0}" != "1" ]; then
   step "coding CLI end-to-end tests (Claude Code, Codex CLI, Gemini CLI)"
   tests/cli/run.sh
-fi
-
-if [ "${CPA_SKIP_FUZZ:-0}" != "1" ]; then
-  step "fuzz the translation decoders for ${CPA_FUZZ_SECONDS:-60}s"
-  ./scripts/fuzz.sh "${CPA_FUZZ_SECONDS:-60}"
 fi
