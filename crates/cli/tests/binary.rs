@@ -47,6 +47,20 @@ fn wait_until_up(url: &str) {
     panic!("server at {url} did not come up");
 }
 
+/// Writes `config.yaml` (loopback, a free port, then `extra`), starts the binary with
+/// `args` and waits until it answers. Returns the process and its port.
+fn start(dir: &Path, extra: &str, args: &[&str]) -> (Child, u16) {
+    let port = free_port();
+    std::fs::write(
+        dir.join("config.yaml"),
+        format!("host: 127.0.0.1\nport: {port}\n{extra}"),
+    )
+    .unwrap();
+    let child = spawn(dir, args);
+    wait_until_up(&format!("http://127.0.0.1:{port}/"));
+    (child, port)
+}
+
 fn terminate(child: &mut Child) -> std::process::ExitStatus {
     Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
@@ -223,14 +237,7 @@ fn tls_serves_https_with_the_configured_certificate() {
 #[test]
 fn keep_alive_needs_the_password_and_its_absence_stops_the_server() {
     let dir = tempfile::tempdir().unwrap();
-    let port = free_port();
-    std::fs::write(
-        dir.path().join("config.yaml"),
-        format!("host: 127.0.0.1\nport: {port}\n"),
-    )
-    .unwrap();
-    let mut child = spawn(dir.path(), &["--password", "launcher-secret"]);
-    wait_until_up(&format!("http://127.0.0.1:{port}/"));
+    let (mut child, port) = start(dir.path(), "", &["--password", "launcher-secret"]);
     let client = reqwest::blocking::Client::new();
     let url = format!("http://127.0.0.1:{port}/keep-alive");
     let wrong = client.get(&url).bearer_auth("nope").send().unwrap();
@@ -263,14 +270,7 @@ fn keep_alive_needs_the_password_and_its_absence_stops_the_server() {
 #[test]
 fn keep_alive_route_is_absent_without_a_password() {
     let dir = tempfile::tempdir().unwrap();
-    let port = free_port();
-    std::fs::write(
-        dir.path().join("config.yaml"),
-        format!("host: 127.0.0.1\nport: {port}\n"),
-    )
-    .unwrap();
-    let mut child = spawn(dir.path(), &[]);
-    wait_until_up(&format!("http://127.0.0.1:{port}/"));
+    let (mut child, port) = start(dir.path(), "", &[]);
     let response = reqwest::blocking::get(format!("http://127.0.0.1:{port}/keep-alive")).unwrap();
     assert_eq!(response.status(), 404);
     assert!(terminate(&mut child).success());
@@ -334,17 +334,12 @@ fn debug_switches_the_log_level_live() {
 #[test]
 fn management_api_is_mounted_guarded_and_persists_to_the_file() {
     let dir = tempfile::tempdir().unwrap();
-    let port = free_port();
     let config = dir.path().join("config.yaml");
-    std::fs::write(
-        &config,
-        format!(
-            "# managed by the test\nhost: 127.0.0.1\nport: {port}\nremote-management:\n  secret-key: \"mgmt-secret\" # keep this comment\napi-keys: [\"old-key\"]\nunknown-extension: 42\n"
-        ),
-    )
-    .unwrap();
-    let mut child = spawn(dir.path(), &[]);
-    wait_until_up(&format!("http://127.0.0.1:{port}/"));
+    let (mut child, port) = start(
+        dir.path(),
+        "# managed by the test\nremote-management:\n  secret-key: \"mgmt-secret\" # keep this comment\napi-keys: [\"old-key\"]\nunknown-extension: 42\n",
+        &[],
+    );
     let base = format!("http://127.0.0.1:{port}/v0/management");
     let client = reqwest::blocking::Client::new();
 
@@ -406,14 +401,7 @@ fn management_api_is_mounted_guarded_and_persists_to_the_file() {
 #[test]
 fn management_api_is_absent_without_a_secret() {
     let dir = tempfile::tempdir().unwrap();
-    let port = free_port();
-    std::fs::write(
-        dir.path().join("config.yaml"),
-        format!("host: 127.0.0.1\nport: {port}\n"),
-    )
-    .unwrap();
-    let mut child = spawn(dir.path(), &[]);
-    wait_until_up(&format!("http://127.0.0.1:{port}/"));
+    let (mut child, port) = start(dir.path(), "", &[]);
     let response = reqwest::blocking::Client::new()
         .get(format!("http://127.0.0.1:{port}/v0/management/config"))
         .bearer_auth("anything")

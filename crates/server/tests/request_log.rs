@@ -4,52 +4,31 @@
 
 #![allow(clippy::expect_used, reason = "integration test helpers")]
 
-use std::net::SocketAddr;
-use std::sync::Arc;
+mod support;
 
-use cpa_server::shutdown::Shutdown;
-use cpa_server::state::{AppState, Runtime};
-use cpa_usage::{RequestLogSettings, RequestLogger, UsageSink};
+use cpa_usage::{RequestLogSettings, RequestLogger};
+use support::Harness;
 
-async fn serve(request_log: bool) -> (String, RequestLogger, tempfile::TempDir) {
+async fn serve(request_log: bool) -> (String, RequestLogger, Harness) {
     serve_with(request_log, "").await
 }
 
-async fn serve_with(request_log: bool, extra: &str) -> (String, RequestLogger, tempfile::TempDir) {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let path = dir.path().join("config.yaml");
-    std::fs::write(
-        &path,
-        format!("host: 127.0.0.1\nport: 0\nrequest-log: {request_log}\n{extra}"),
+/// Serves `extra` config with request logging into `<harness dir>/logs`.
+async fn serve_with(request_log: bool, extra: &str) -> (String, RequestLogger, Harness) {
+    let mut logger = None;
+    let server = Harness::start_with_logger(
+        &format!("host: 127.0.0.1\nport: 0\nrequest-log: {request_log}\n{extra}"),
+        |dir| {
+            let started = RequestLogger::start(RequestLogSettings {
+                is_enabled: request_log,
+                ..RequestLogSettings::new(dir.join("logs"))
+            });
+            logger = Some(started.clone());
+            Some(started)
+        },
     )
-    .expect("write");
-    let config = Arc::new(cpa_config::load(&path).expect("load").config);
-    let logger = RequestLogger::start(RequestLogSettings {
-        is_enabled: request_log,
-        ..RequestLogSettings::new(dir.path().join("logs"))
-    });
-    let state = AppState::with_usage(
-        Runtime::build(config),
-        Shutdown::new(),
-        None,
-        UsageSink::discard(),
-        None,
-        Some(logger.clone()),
-    );
-    let app = cpa_server::app::build(state);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    tokio::spawn(async move {
-        axum::serve(
-            listener,
-            app.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .await
-        .expect("serve");
-    });
-    (format!("http://{addr}"), logger, dir)
+    .await;
+    (server.base.clone(), logger.expect("logger started"), server)
 }
 
 fn log_files(dir: &std::path::Path) -> Vec<String> {
@@ -67,7 +46,7 @@ fn log_files(dir: &std::path::Path) -> Vec<String> {
 
 #[tokio::test]
 async fn request_log_on_writes_request_and_response() {
-    let (base, logger, dir) = serve(true).await;
+    let (base, logger, server) = serve(true).await;
     let response = reqwest::Client::new()
         .post(format!("{base}/v1/chat/completions"))
         .bearer_auth("sk-secret-value")
@@ -81,13 +60,14 @@ async fn request_log_on_writes_request_and_response() {
         .to_owned();
     response.text().await.expect("body");
     logger.flush().await;
-    let files = log_files(dir.path());
+    let files = log_files(server.dir.path());
     assert_eq!(files.len(), 1, "{files:?}");
     assert!(
         files[0].starts_with("v1-chat-completions-") && files[0].ends_with(&format!("-{id}.log")),
         "{files:?}"
     );
-    let text = std::fs::read_to_string(dir.path().join("logs").join(&files[0])).expect("read");
+    let text =
+        std::fs::read_to_string(server.dir.path().join("logs").join(&files[0])).expect("read");
     assert!(
         text.contains("=== REQUEST BODY ===\n{\"model\":\"unknown-model\""),
         "{text}"
@@ -105,7 +85,7 @@ async fn request_log_on_writes_request_and_response() {
 
 #[tokio::test]
 async fn request_log_off_keeps_only_errors() {
-    let (base, logger, dir) = serve(false).await;
+    let (base, logger, server) = serve(false).await;
     let client = reqwest::Client::new();
     client
         .post(format!("{base}/v1/messages/count_tokens"))
@@ -114,7 +94,7 @@ async fn request_log_off_keeps_only_errors() {
         .await
         .expect("send");
     logger.flush().await;
-    let files = log_files(dir.path());
+    let files = log_files(server.dir.path());
     assert_eq!(files.len(), 1, "{files:?}");
     assert!(files[0].starts_with("error-"), "{files:?}");
 
@@ -125,13 +105,13 @@ async fn request_log_off_keeps_only_errors() {
         .await
         .expect("send");
     logger.flush().await;
-    assert_eq!(log_files(dir.path()).len(), 1);
+    assert_eq!(log_files(server.dir.path()).len(), 1);
 }
 
 #[tokio::test]
 async fn request_log_records_the_upstream_request_and_response() {
     let mock = cpa_mock::MockUpstream::start().await.expect("mock");
-    let (base, logger, dir) = serve_with(
+    let (base, logger, server) = serve_with(
         true,
         &format!(
             "claude-api-key:\n  - api-key: sk-ant-upstream-secret\n    base-url: \"{}\"\n",
@@ -148,9 +128,10 @@ async fn request_log_records_the_upstream_request_and_response() {
     assert_eq!(response.status(), 200);
     response.text().await.expect("body");
     logger.flush().await;
-    let files = log_files(dir.path());
+    let files = log_files(server.dir.path());
     assert_eq!(files.len(), 1, "{files:?}");
-    let text = std::fs::read_to_string(dir.path().join("logs").join(&files[0])).expect("read");
+    let text =
+        std::fs::read_to_string(server.dir.path().join("logs").join(&files[0])).expect("read");
     assert!(text.contains("=== API REQUEST 1 ==="), "{text}");
     assert!(
         text.contains(&format!("Upstream URL: {}/v1/messages", mock.base_url())),

@@ -74,7 +74,8 @@ pub async fn capture(State(state): State<AppState>, request: Request, next: Next
     Response::from_parts(parts, Body::new(body))
 }
 
-fn header_pairs(headers: &http::HeaderMap) -> Vec<(String, String)> {
+/// Header names and values as text, for the log renderer.
+pub(crate) fn header_pairs(headers: &http::HeaderMap) -> Vec<(String, String)> {
     headers
         .iter()
         .map(|(name, value)| {

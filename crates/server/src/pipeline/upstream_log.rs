@@ -80,15 +80,7 @@ impl AttemptRecorder {
         let response = UpstreamResponse {
             timestamp: now,
             status,
-            headers: headers
-                .iter()
-                .map(|(n, v)| {
-                    (
-                        n.as_str().to_owned(),
-                        String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                    )
-                })
-                .collect(),
+            headers: crate::middleware::request_log::header_pairs(headers),
             body: CappedBody::from_bytes(body, cap),
             error,
         };

@@ -25,14 +25,26 @@ pub struct Harness {
 impl Harness {
     /// Loads `yaml` as the config file and serves the app.
     pub async fn start(yaml: &str) -> Self {
+        Self::start_with_logger(yaml, |_| None).await
+    }
+
+    /// Like [`Harness::start`], with the request logger `logger` builds from the
+    /// harness directory (`None`: no request logging).
+    pub async fn start_with_logger(
+        yaml: &str,
+        logger: impl FnOnce(&std::path::Path) -> Option<cpa_usage::RequestLogger>,
+    ) -> Self {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("config.yaml");
         std::fs::write(&path, yaml).expect("write config");
         let loaded = cpa_config::load(&path).expect("config loads");
-        let state = AppState::new(
+        let state = AppState::with_usage(
             Runtime::build(Arc::new(loaded.config)),
             Shutdown::new(),
             None,
+            cpa_usage::UsageSink::discard(),
+            None,
+            logger(dir.path()),
         );
         let app = cpa_server::app::build(state.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
